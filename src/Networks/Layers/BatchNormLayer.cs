@@ -17,6 +17,8 @@ public sealed class BatchNormLayer : Layer
     private Parameter _gamma = null!, _beta = null!, _runningMean = null!, _runningVariance = null!;
     private DeviceBuffer _output = null!, _dInput = null!, _mean = null!, _inverseStd = null!;
     private DeviceBuffer _input = null!; // cache: x, with _mean and _inverseStd of the batch
+    private bool _lastWasTraining;
+    private DeviceBuffer _zeros = null!, _ones = null!, _normalized = null!; // for the backward of inference mode
 
     /// <summary>Creates the layer.</summary>
     public BatchNormLayer(float momentum = 0.1f, float epsilon = 1e-5f, string? name = null) : base(name)
@@ -56,6 +58,10 @@ public sealed class BatchNormLayer : Layer
         _dInput = Workspace(maxBatchSize * Features);
         _mean = Workspace(Features);
         _inverseStd = Workspace(Features);
+        _zeros = Workspace(Features);
+        _ones = Workspace(Features);
+        Backend.Fill(_ones, 1f, Features);
+        _normalized = Workspace(maxBatchSize * Features);
     }
 
     /// <inheritdoc/>
@@ -63,6 +69,7 @@ public sealed class BatchNormLayer : Layer
     {
         CheckBatch(batchSize);
         _input = input;
+        _lastWasTraining = context.Training;
         if (context.Training)
         {
             Backend.BatchNormForwardTraining(input, _gamma.Value, _beta.Value, _output, _mean, _inverseStd,
@@ -81,10 +88,26 @@ public sealed class BatchNormLayer : Layer
     public override DeviceBuffer? Backward(DeviceBuffer dOutput, int batchSize, bool computeInputGradient)
     {
         CheckBatch(batchSize);
+        if (!_lastWasTraining) return BackwardThroughRunningStatistics(dOutput, batchSize, computeInputGradient);
         // The kernel always writes dInput: it shares its sums with dγ and dβ.
         Backend.BatchNormBackward(_input, _gamma.Value, _mean, _inverseStd, dOutput, _dInput,
             _gamma.RequiredGradient, _beta.RequiredGradient, batchSize, Features);
         return computeInputGradient ? _dInput : null;
+    }
+
+    // In inference mode the statistics are constants (fine-tuning with frozen batch norm, input saliency):
+    // x̂ = (x − running mean)/√(running var + ε); dγ += Σ dy·x̂; dβ += Σ dy; dx = dy·γ/√(running var + ε).
+    // Each is an inference-mode normalization with γ = 1 or β = 0 or mean = 0, so no extra kernel is needed.
+    private DeviceBuffer? BackwardThroughRunningStatistics(DeviceBuffer dOutput, int batchSize, bool computeInputGradient)
+    {
+        int n = batchSize * Features;
+        Backend.BatchNormForwardInference(_input, _ones, _zeros, _runningMean.Value, _runningVariance.Value, _normalized, batchSize, Features, Epsilon);
+        Backend.Multiply(_normalized, dOutput, _normalized, n);
+        Backend.SumColumns(_normalized, batchSize, Features, _gamma.RequiredGradient, 1f);
+        Backend.SumColumns(dOutput, batchSize, Features, _beta.RequiredGradient, 1f);
+        if (!computeInputGradient) return null;
+        Backend.BatchNormForwardInference(dOutput, _gamma.Value, _zeros, _zeros, _runningVariance.Value, _dInput, batchSize, Features, Epsilon);
+        return _dInput;
     }
 
     /// <inheritdoc/>
