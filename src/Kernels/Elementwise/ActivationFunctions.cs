@@ -61,3 +61,24 @@ internal readonly struct SoftplusFunction : IActivationFunction
     public static float Apply(float alpha, float x) => ActivationMath.Softplus(x);
     public static float Derivative(float alpha, float x, float y) => ActivationMath.Sigmoid(x);
 }
+
+/// <summary>Identity.</summary>
+internal readonly struct IdentityFunction : IActivationFunction
+{
+    public static float Apply(float alpha, float x) => x;
+    public static float Derivative(float alpha, float x, float y) => 1f;
+}
+
+/// <summary>ReLU (derivative 0 at x = 0).</summary>
+internal readonly struct ReluFunction : IActivationFunction
+{
+    public static float Apply(float alpha, float x) => ActivationMath.Relu(x);
+    public static float Derivative(float alpha, float x, float y) => ActivationMath.ReluDerivative(x);
+}
+
+/// <summary>Leaky ReLU with slope alpha for x ≤ 0.</summary>
+internal readonly struct LeakyReluFunction : IActivationFunction
+{
+    public static float Apply(float alpha, float x) => ActivationMath.LeakyRelu(alpha, x);
+    public static float Derivative(float alpha, float x, float y) => ActivationMath.LeakyReluDerivative(alpha, x);
+}
