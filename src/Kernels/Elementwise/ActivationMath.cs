@@ -1,45 +1,55 @@
 namespace MLNet.DeepExtensions.Kernels.Elementwise;
 
 /// <summary>
-/// Scalar activation formulas shared by every backend (PLACEHOLDER on branch ilgpu: the shared helper is written on
-/// branch managed; this file is replaced by theirs on merge). Only MathF calls and arithmetic, so ILGPU kernels can call it.
+/// Scalar float32 formulas of every <see cref="ActivationKind"/>, forward and derivative side by side, shared by the
+/// managed CPU backend and the ILGPU kernels (so both compute the same function the same way).
 /// </summary>
+/// <remarks>
+/// ILGPU compiles these: keep them to arithmetic, branches and <c>MathF.Exp/Tanh/Log/Sqrt</c>; no arrays, no
+/// exceptions, no managed-only calls.
+/// </remarks>
 internal static class ActivationMath
 {
-    private const float SeluLambda = 1.0507009873554805f;
-    private const float SeluAlpha = 1.6732632423543772f;
+    /// <summary>SELU's λ (Klambauer et al. 2017; PyTorch's constant).</summary>
+    public const float SeluLambda = 1.0507009873554805f;
 
-    /// <summary>f(x) for <paramref name="kind"/> with parameter <paramref name="alpha"/>.</summary>
+    /// <summary>SELU's α.</summary>
+    public const float SeluAlpha = 1.6732632423543772f;
+
+    private const float InverseSqrt2 = 0.70710678118654752f;
+    private const float InverseSqrt2Pi = 0.39894228040143268f;
+
+    /// <summary>f(x) for <paramref name="kind"/>; <paramref name="alpha"/> is leaky ReLU's slope or ELU's alpha.</summary>
     public static float Apply(ActivationKind kind, float alpha, float x) => kind switch
     {
         ActivationKind.Sigmoid => Sigmoid(x),
         ActivationKind.Tanh => MathF.Tanh(x),
-        ActivationKind.Relu => x > 0f ? x : 0f,
-        ActivationKind.LeakyRelu => x > 0f ? x : alpha * x,
-        ActivationKind.Elu => x > 0f ? x : alpha * (MathF.Exp(x) - 1f),
-        ActivationKind.Selu => x > 0f ? SeluLambda * x : SeluLambda * SeluAlpha * (MathF.Exp(x) - 1f),
-        ActivationKind.Gelu => x * NormalCdf(x),
-        ActivationKind.Swish => x * Sigmoid(x),
-        ActivationKind.Softplus => MathF.Max(x, 0f) + MathF.Log(1f + MathF.Exp(-MathF.Abs(x))),
+        ActivationKind.Relu => Relu(x),
+        ActivationKind.LeakyRelu => LeakyRelu(alpha, x),
+        ActivationKind.Elu => Elu(alpha, x),
+        ActivationKind.Selu => Selu(x),
+        ActivationKind.Gelu => Gelu(x),
+        ActivationKind.Swish => Swish(x),
+        ActivationKind.Softplus => Softplus(x),
         _ => x,
     };
 
-    /// <summary>f'(x) given x and y = f(x).</summary>
+    /// <summary>f'(x) for <paramref name="kind"/>, given the input <paramref name="x"/> and the output y = f(x).</summary>
     public static float Derivative(ActivationKind kind, float alpha, float x, float y) => kind switch
     {
-        ActivationKind.Sigmoid => y * (1f - y),
-        ActivationKind.Tanh => 1f - y * y,
-        ActivationKind.Relu => x > 0f ? 1f : 0f,
-        ActivationKind.LeakyRelu => x > 0f ? 1f : alpha,
-        ActivationKind.Elu => x > 0f ? 1f : alpha * MathF.Exp(x),
-        ActivationKind.Selu => x > 0f ? SeluLambda : SeluLambda * SeluAlpha * MathF.Exp(x),
-        ActivationKind.Gelu => NormalCdf(x) + x * 0.3989422804014327f * MathF.Exp(-0.5f * x * x),
-        ActivationKind.Swish => Sigmoid(x) * (1f + x * (1f - Sigmoid(x))),
+        ActivationKind.Sigmoid => SigmoidDerivative(y),
+        ActivationKind.Tanh => TanhDerivative(y),
+        ActivationKind.Relu => ReluDerivative(x),
+        ActivationKind.LeakyRelu => LeakyReluDerivative(alpha, x),
+        ActivationKind.Elu => EluDerivative(alpha, x),
+        ActivationKind.Selu => SeluDerivative(x),
+        ActivationKind.Gelu => GeluDerivative(x),
+        ActivationKind.Swish => SwishDerivative(x),
         ActivationKind.Softplus => Sigmoid(x),
         _ => 1f,
     };
 
-    /// <summary>Numerically stable logistic function.</summary>
+    /// <summary>σ(x) = 1/(1 + e^−x), evaluated so that e^|x| never overflows into inf/inf.</summary>
     public static float Sigmoid(float x)
     {
         if (x >= 0f) return 1f / (1f + MathF.Exp(-x));
@@ -47,16 +57,53 @@ internal static class ActivationMath
         return e / (1f + e);
     }
 
-    /// <summary>Φ(x) = ½(1 + erf(x/√2)).</summary>
-    public static float NormalCdf(float x) => 0.5f * (1f + Erf(x * 0.70710678118654752f));
+    /// <summary>σ'(x) = y·(1 − y) from the output y.</summary>
+    public static float SigmoidDerivative(float y) => y * (1f - y);
 
-    /// <summary>erf by Abramowitz–Stegun 7.1.26 (absolute error below 1.5e-7).</summary>
-    public static float Erf(float x)
+    /// <summary>tanh'(x) = 1 − y² from the output y.</summary>
+    public static float TanhDerivative(float y) => 1f - y * y;
+
+    /// <summary>max(0, x).</summary>
+    public static float Relu(float x) => x > 0f ? x : 0f;
+
+    /// <summary>1 for x &gt; 0, else 0 (PyTorch: 0 at x = 0).</summary>
+    public static float ReluDerivative(float x) => x > 0f ? 1f : 0f;
+
+    /// <summary>x for x &gt; 0, alpha·x otherwise.</summary>
+    public static float LeakyRelu(float alpha, float x) => x > 0f ? x : alpha * x;
+
+    /// <summary>1 for x &gt; 0, alpha otherwise (alpha at x = 0, PyTorch's choice).</summary>
+    public static float LeakyReluDerivative(float alpha, float x) => x > 0f ? 1f : alpha;
+
+    /// <summary>x for x &gt; 0, alpha·(e^x − 1) otherwise.</summary>
+    public static float Elu(float alpha, float x) => x > 0f ? x : alpha * (MathF.Exp(x) - 1f);
+
+    /// <summary>1 for x &gt; 0, alpha·e^x otherwise (from x, not y + alpha, which loses digits for small alpha).</summary>
+    public static float EluDerivative(float alpha, float x) => x > 0f ? 1f : alpha * MathF.Exp(x);
+
+    /// <summary>λ·x for x &gt; 0, λ·α·(e^x − 1) otherwise.</summary>
+    public static float Selu(float x) => x > 0f ? SeluLambda * x : SeluLambda * SeluAlpha * (MathF.Exp(x) - 1f);
+
+    /// <summary>λ for x &gt; 0, λ·α·e^x otherwise.</summary>
+    public static float SeluDerivative(float x) => x > 0f ? SeluLambda : SeluLambda * SeluAlpha * MathF.Exp(x);
+
+    /// <summary>x·Φ(x) with Φ(x) = ½(1 + erf(x/√2)), the exact (erf) GELU of PyTorch and Keras.</summary>
+    public static float Gelu(float x) => 0.5f * x * (1f + ErrorFunction.Evaluate(x * InverseSqrt2));
+
+    /// <summary>Φ(x) + x·φ(x), φ the standard normal density.</summary>
+    public static float GeluDerivative(float x) =>
+        0.5f * (1f + ErrorFunction.Evaluate(x * InverseSqrt2)) + x * InverseSqrt2Pi * MathF.Exp(-0.5f * x * x);
+
+    /// <summary>Swish / SiLU: x·σ(x).</summary>
+    public static float Swish(float x) => x * Sigmoid(x);
+
+    /// <summary>σ(x)·(1 + x·(1 − σ(x))).</summary>
+    public static float SwishDerivative(float x)
     {
-        float sign = x < 0f ? -1f : 1f;
-        float a = MathF.Abs(x);
-        float t = 1f / (1f + 0.3275911f * a);
-        float poly = ((((1.061405429f * t - 1.453152027f) * t + 1.421413741f) * t - 0.284496736f) * t + 0.254829592f) * t;
-        return sign * (1f - poly * MathF.Exp(-a * a));
+        float s = Sigmoid(x);
+        return s * (1f + x * (1f - s));
     }
+
+    /// <summary>log(1 + e^x) as max(x, 0) + log(1 + e^−|x|): no overflow for large x.</summary>
+    public static float Softplus(float x) => (x > 0f ? x : 0f) + MathF.Log(1f + MathF.Exp(x > 0f ? -x : x));
 }
