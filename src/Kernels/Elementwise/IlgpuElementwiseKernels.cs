@@ -3,82 +3,10 @@ using ILGPU.Runtime;
 
 namespace MLNet.DeepExtensions.Kernels.Elementwise;
 
-/// <summary>An activation as a type, so one kernel source gets one specialization per activation (no switch on the device).</summary>
-internal interface IIlgpuActivation
-{
-    /// <summary>f(x); <paramref name="alpha"/> is the activation's parameter (leaky ReLU, ELU).</summary>
-    static abstract float Apply(float x, float alpha);
-
-    /// <summary>f'(x) given the forward input x and output y = f(x).</summary>
-    static abstract float Derivative(float x, float y, float alpha);
-}
-
-// One struct per ActivationKind; the formulas themselves live once, in ActivationMath (shared with the managed backends).
-#pragma warning disable CS1591 // trivial forwarding members
-internal readonly struct IdentityActivation : IIlgpuActivation
-{
-    public static float Apply(float x, float alpha) => ActivationMath.Apply(ActivationKind.Identity, alpha, x);
-    public static float Derivative(float x, float y, float alpha) => ActivationMath.Derivative(ActivationKind.Identity, alpha, x, y);
-}
-
-internal readonly struct SigmoidActivation : IIlgpuActivation
-{
-    public static float Apply(float x, float alpha) => ActivationMath.Apply(ActivationKind.Sigmoid, alpha, x);
-    public static float Derivative(float x, float y, float alpha) => ActivationMath.Derivative(ActivationKind.Sigmoid, alpha, x, y);
-}
-
-internal readonly struct TanhActivation : IIlgpuActivation
-{
-    public static float Apply(float x, float alpha) => ActivationMath.Apply(ActivationKind.Tanh, alpha, x);
-    public static float Derivative(float x, float y, float alpha) => ActivationMath.Derivative(ActivationKind.Tanh, alpha, x, y);
-}
-
-internal readonly struct ReluActivation : IIlgpuActivation
-{
-    public static float Apply(float x, float alpha) => ActivationMath.Apply(ActivationKind.Relu, alpha, x);
-    public static float Derivative(float x, float y, float alpha) => ActivationMath.Derivative(ActivationKind.Relu, alpha, x, y);
-}
-
-internal readonly struct LeakyReluActivation : IIlgpuActivation
-{
-    public static float Apply(float x, float alpha) => ActivationMath.Apply(ActivationKind.LeakyRelu, alpha, x);
-    public static float Derivative(float x, float y, float alpha) => ActivationMath.Derivative(ActivationKind.LeakyRelu, alpha, x, y);
-}
-
-internal readonly struct EluActivation : IIlgpuActivation
-{
-    public static float Apply(float x, float alpha) => ActivationMath.Apply(ActivationKind.Elu, alpha, x);
-    public static float Derivative(float x, float y, float alpha) => ActivationMath.Derivative(ActivationKind.Elu, alpha, x, y);
-}
-
-internal readonly struct SeluActivation : IIlgpuActivation
-{
-    public static float Apply(float x, float alpha) => ActivationMath.Apply(ActivationKind.Selu, alpha, x);
-    public static float Derivative(float x, float y, float alpha) => ActivationMath.Derivative(ActivationKind.Selu, alpha, x, y);
-}
-
-internal readonly struct GeluActivation : IIlgpuActivation
-{
-    public static float Apply(float x, float alpha) => ActivationMath.Apply(ActivationKind.Gelu, alpha, x);
-    public static float Derivative(float x, float y, float alpha) => ActivationMath.Derivative(ActivationKind.Gelu, alpha, x, y);
-}
-
-internal readonly struct SwishActivation : IIlgpuActivation
-{
-    public static float Apply(float x, float alpha) => ActivationMath.Apply(ActivationKind.Swish, alpha, x);
-    public static float Derivative(float x, float y, float alpha) => ActivationMath.Derivative(ActivationKind.Swish, alpha, x, y);
-}
-
-internal readonly struct SoftplusActivation : IIlgpuActivation
-{
-    public static float Apply(float x, float alpha) => ActivationMath.Apply(ActivationKind.Softplus, alpha, x);
-    public static float Derivative(float x, float y, float alpha) => ActivationMath.Derivative(ActivationKind.Softplus, alpha, x, y);
-}
-#pragma warning restore CS1591
-
 /// <summary>
 /// ILGPU kernels of the elementwise family: fills, BLAS-1 updates, bias add, row gather, activations (forward and
-/// backward side by side), maxout, row softmax and dropout. One thread per output element (or per row), each output
+/// backward side by side, one specialization per <see cref="IActivationFunction"/> struct, whose formulas are the shared
+/// <see cref="ActivationMath"/>), maxout, row softmax and dropout. One thread per output element (or per row), each output
 /// written by exactly one thread, so every result is deterministic. The launchers are loaded once per accelerator.
 /// </summary>
 internal sealed class IlgpuElementwiseKernels
@@ -115,20 +43,20 @@ internal sealed class IlgpuElementwiseKernels
         int kinds = Enum.GetValues<ActivationKind>().Length;
         _activationForward = new Action<Index1D, ArrayView<float>, ArrayView<float>, float>[kinds];
         _activationBackward = new Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, float>[kinds];
-        LoadActivation<IdentityActivation>(accelerator, ActivationKind.Identity);
-        LoadActivation<SigmoidActivation>(accelerator, ActivationKind.Sigmoid);
-        LoadActivation<TanhActivation>(accelerator, ActivationKind.Tanh);
-        LoadActivation<ReluActivation>(accelerator, ActivationKind.Relu);
-        LoadActivation<LeakyReluActivation>(accelerator, ActivationKind.LeakyRelu);
-        LoadActivation<EluActivation>(accelerator, ActivationKind.Elu);
-        LoadActivation<SeluActivation>(accelerator, ActivationKind.Selu);
-        LoadActivation<GeluActivation>(accelerator, ActivationKind.Gelu);
-        LoadActivation<SwishActivation>(accelerator, ActivationKind.Swish);
-        LoadActivation<SoftplusActivation>(accelerator, ActivationKind.Softplus);
+        LoadActivation<IdentityFunction>(accelerator, ActivationKind.Identity);
+        LoadActivation<SigmoidFunction>(accelerator, ActivationKind.Sigmoid);
+        LoadActivation<TanhFunction>(accelerator, ActivationKind.Tanh);
+        LoadActivation<ReluFunction>(accelerator, ActivationKind.Relu);
+        LoadActivation<LeakyReluFunction>(accelerator, ActivationKind.LeakyRelu);
+        LoadActivation<EluFunction>(accelerator, ActivationKind.Elu);
+        LoadActivation<SeluFunction>(accelerator, ActivationKind.Selu);
+        LoadActivation<GeluFunction>(accelerator, ActivationKind.Gelu);
+        LoadActivation<SwishFunction>(accelerator, ActivationKind.Swish);
+        LoadActivation<SoftplusFunction>(accelerator, ActivationKind.Softplus);
     }
 
     private void LoadActivation<TActivation>(Accelerator accelerator, ActivationKind kind)
-        where TActivation : struct, IIlgpuActivation
+        where TActivation : struct, IActivationFunction
     {
         _activationForward[(int)kind] = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, float>(
             ActivationForward<TActivation>);
@@ -259,8 +187,8 @@ internal sealed class IlgpuElementwiseKernels
     /// <param name="output">Vector (length).</param>
     /// <param name="alpha">The activation's parameter.</param>
     internal static void ActivationForward<TActivation>(Index1D i, ArrayView<float> input, ArrayView<float> output, float alpha)
-        where TActivation : struct, IIlgpuActivation
-        => output[i] = TActivation.Apply(input[i], alpha);
+        where TActivation : struct, IActivationFunction
+        => output[i] = TActivation.Apply(alpha, input[i]);
 
     /// <summary>dInput[i] = dOutput[i]·f'(input[i]) with output[i] = f(input[i]); dInput may alias dOutput.</summary>
     /// <typeparam name="TActivation">The activation f.</typeparam>
@@ -272,8 +200,8 @@ internal sealed class IlgpuElementwiseKernels
     /// <param name="alpha">The activation's parameter.</param>
     internal static void ActivationBackward<TActivation>(Index1D i, ArrayView<float> input, ArrayView<float> output,
         ArrayView<float> dOutput, ArrayView<float> dInput, float alpha)
-        where TActivation : struct, IIlgpuActivation
-        => dInput[i] = dOutput[i] * TActivation.Derivative(input[i], output[i], alpha);
+        where TActivation : struct, IActivationFunction
+        => dInput[i] = dOutput[i] * TActivation.Derivative(alpha, input[i], output[i]);
 
     /// <summary>output[r, u] = max_j input[r, u·pieces + j]; argMax[r, u] = the first winning j.</summary>
     /// <param name="i">Flat index r·units + u in [0, rows·units).</param>

@@ -59,8 +59,8 @@ internal sealed class IlgpuOptimizerKernels
     }
 
     /// <summary>
-    /// One update of parameter i. With g' = g + L2·w + L1·sign(w) (coupled, computed from w before the decay) and, first,
-    /// the decoupled decay w ← w·(1 − lr·WeightDecay), the rule of <see cref="OptimizerKind"/>.
+    /// One update of parameter i. First the decoupled decay w ← w·(1 − lr·WeightDecay); then, with g' = g + L2·w + L1·sign(w)
+    /// (coupled, from the decayed w), the rule of <see cref="OptimizerKind"/>.
     /// </summary>
     /// <param name="i">Parameter index in [0, length).</param>
     /// <param name="parameters">w (length), updated.</param>
@@ -71,11 +71,11 @@ internal sealed class IlgpuOptimizerKernels
     internal static void OptimizerStep(Index1D i, ArrayView<float> parameters, ArrayView<float> gradients, ArrayView<float> state1,
         ArrayView<float> state2, OptimizerConstants h)
     {
-        float w = parameters[i];
+        float lr = h.LearningRate;
+        // Decoupled decay comes first; the coupled L1/L2 terms then see the decayed weight (as the reference backend).
+        float w = parameters[i] * (1f - lr * h.WeightDecay);
         float sign = w > 0f ? 1f : (w < 0f ? -1f : 0f);
         float g = gradients[i] + h.L2 * w + h.L1 * sign;
-        float lr = h.LearningRate;
-        if (h.WeightDecay != 0f) w *= 1f - lr * h.WeightDecay;
 
         switch (h.Kind)
         {
