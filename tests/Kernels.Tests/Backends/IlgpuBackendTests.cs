@@ -140,6 +140,58 @@ public sealed class IlgpuBackendTests
         }
     }
 
+    [Fact]
+    public void SeededTrainingStepsAreBitIdenticalFromRunToRun()
+    {
+        float[] first = RunTinyTraining(), second = RunTinyTraining();
+        Assert.Equal(first, second); // exact: no atomics, fixed summation orders
+    }
+
+    /// <summary>Three steps of a dense layer + GELU + dropout + softmax cross-entropy + AdamW, returning weights and losses.</summary>
+    private float[] RunTinyTraining()
+    {
+        const int rows = 9, inputs = 7, outputs = 5;
+        var random = new Random(11);
+        using var x = _backend.Allocate(rows * inputs);
+        using var w = _backend.Allocate(outputs * inputs);
+        using var bias = _backend.Allocate(outputs);
+        using var z = _backend.Allocate(rows * outputs);
+        using var a = _backend.Allocate(rows * outputs);
+        using var mask = _backend.Allocate(rows * outputs);
+        using var targets = _backend.Allocate(rows);
+        using var probabilities = _backend.Allocate(rows * outputs);
+        using var dA = _backend.Allocate(rows * outputs);
+        using var rowLoss = _backend.Allocate(rows);
+        using var dW = _backend.Allocate(outputs * inputs);
+        using var m = _backend.Allocate(outputs * inputs);
+        using var v = _backend.Allocate(outputs * inputs);
+        _backend.Upload(RandomArray(random, rows * inputs), x);
+        _backend.Upload(RandomArray(random, outputs * inputs), w);
+        _backend.Upload(Enumerable.Range(0, rows).Select(r => (float)(r % outputs)).ToArray(), targets);
+        var losses = new List<float>();
+        var gelu = new Activation(ActivationKind.Gelu);
+        for (int step = 1; step <= 3; step++)
+        {
+            _backend.Gemm(false, true, rows, outputs, inputs, 1f, x, w, 0f, z);
+            _backend.AddRowVector(z, bias, rows, outputs);
+            _backend.ActivationForward(gelu, z, a, rows * outputs);
+            _backend.DropoutForward(a, a, mask, rows * outputs, 0.2f, (ulong)step);
+            _backend.SoftmaxCrossEntropy(a, targets, null, 0.05f, rows, outputs, 1f / rows, probabilities, dA, rowLoss);
+            losses.Add(_backend.Sum(rowLoss, rows));
+            _backend.Multiply(dA, mask, dA, rows * outputs);
+            _backend.ActivationBackward(gelu, z, a, dA, dA, rows * outputs);
+            _backend.SumColumns(dA, rows, outputs, bias, 1f);
+            _backend.Gemm(true, false, outputs, inputs, rows, 1f, dA, x, 0f, dW);
+            var h = new OptimizerStepParameters
+            {
+                LearningRate = 0.01f, Beta1 = 0.9f, Beta2 = 0.999f, Epsilon = 1e-8f, WeightDecay = 0.01f,
+                BiasCorrection1 = 1f - MathF.Pow(0.9f, step), BiasCorrection2 = 1f - MathF.Pow(0.999f, step),
+            };
+            _backend.OptimizerStep(OptimizerKind.AdamW, h, w, dW, m, v, outputs * inputs);
+        }
+        return [.. Download(w, outputs * inputs), .. losses];
+    }
+
     private float[] RunGemm(bool transposeA, bool transposeB, int m, int n, int k, float alpha, float[] a, float[] b, float beta, float[] c)
     {
         using var da = _backend.Allocate(a.Length);
