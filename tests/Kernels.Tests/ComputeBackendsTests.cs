@@ -29,6 +29,16 @@ public sealed class ComputeBackendsTests
         Assert.Empty(lines);
     }
 
+    [Fact]
+    public void SearchSummaryNamesRejectedOpenClDevices()
+    {
+        const string rejected = "OpenCL device 'pthread-AMD EPYC' rejected: ILGPU needs OpenCL C 2.0 or later with generic address space support, "
+            + "it has OpenCL C CL1.2, generic address space no";
+        Assert.Equal($"only the CPU accelerator (no CUDA device); {rejected}", IlgpuBackend.Summarize([], [rejected]));
+        Assert.Equal("only the CPU accelerator (no CUDA device, no OpenCL device)", IlgpuBackend.Summarize([], []));
+        Assert.Equal($"RTX 4090 (CUDA); {rejected}", IlgpuBackend.Summarize(["RTX 4090 (CUDA)"], [rejected]));
+    }
+
     [NoGpuFact]
     public void AutoWithoutAGpuFallsBackToManagedAndLogsWhy()
     {

@@ -46,14 +46,14 @@ public sealed class IlgpuBackend : ComputeBackend
         _partials = accelerator.Allocate1D<float>(Reductions.IlgpuReductionKernels.PartialCount);
         _scalar = accelerator.Allocate1D<float>(1);
         _rowIndices = accelerator.Allocate1D<int>(256);
-        string type = accelerator.AcceleratorType switch
+        string tile = $"{accelerator.MaxNumThreadsPerGroup} threads per group, GEMM tile {_kernels.Gemm.Tile}x{_kernels.Gemm.Tile}";
+        Description = accelerator.AcceleratorType switch
         {
-            AcceleratorType.Cuda => "CUDA",
-            AcceleratorType.OpenCL => "OpenCL",
-            _ => "CPU (emulated, for tests)",
+            AcceleratorType.Cuda => $"ILGPU CUDA '{accelerator.Name}' ({accelerator.MemorySize / (1024 * 1024)} MiB, {tile})",
+            AcceleratorType.OpenCL => $"ILGPU OpenCL '{accelerator.Name}' ({accelerator.MemorySize / (1024 * 1024)} MiB, {tile})",
+            // The CPU accelerator reports no meaningful memory size.
+            _ => $"ILGPU CPU accelerator (emulator, for tests; {accelerator.NumMultiprocessors} multiprocessor(s), {tile})",
         };
-        Description = $"ILGPU {type} accelerator '{accelerator.Name}' ({accelerator.MemorySize / (1024 * 1024)} MiB, "
-            + $"{accelerator.MaxNumThreadsPerGroup} threads per group, GEMM tile {_kernels.Gemm.Tile}x{_kernels.Gemm.Tile})";
     }
 
     /// <inheritdoc />
@@ -164,8 +164,9 @@ public sealed class IlgpuBackend : ComputeBackend
             {
                 string name = DeviceName(device);
                 if (usable.Contains(name)) continue;
-                notes.Add($"OpenCL device '{device.Name}' rejected: ILGPU does not support it ({device.DeviceVersion}, OpenCL C {device.CVersion}, "
-                    + $"generic address space {(device.Capabilities.GenericAddressSpace ? "yes" : "no")})");
+                // ILGPU 1.5's OpenCL() keeps devices with OpenCL C >= 2.0 and generic address space support.
+                notes.Add($"OpenCL device '{device.Name}' rejected: ILGPU needs OpenCL C 2.0 or later with generic address space support, "
+                    + $"it has OpenCL C {device.CLStdVersion}, generic address space {(device.Capabilities.GenericAddressSpace ? "yes" : "no")}");
             }
         }
         catch (Exception e)
@@ -173,12 +174,19 @@ public sealed class IlgpuBackend : ComputeBackend
             notes.Add($"device discovery failed ({e.GetType().Name}: {e.Message})");
         }
 
+        return (usable, Summarize(usable, notes));
+    }
+
+    /// <summary>
+    /// The summary line of <see cref="SearchGpus"/>: the usable GPUs, or "only the CPU accelerator (…)", followed by the
+    /// notes on devices ILGPU saw but rejected.
+    /// </summary>
+    internal static string Summarize(IReadOnlyList<string> usable, IReadOnlyList<string> notes)
+    {
         string summary = usable.Count > 0
-            ? $"{string.Join(", ", usable)}"
-            : "only the CPU accelerator (no CUDA device";
-        if (usable.Count == 0) summary += notes.Count == 0 ? ", no OpenCL device)" : ")";
-        if (notes.Count > 0) summary += "; " + string.Join("; ", notes);
-        return (usable, summary);
+            ? string.Join(", ", usable)
+            : notes.Count == 0 ? "only the CPU accelerator (no CUDA device, no OpenCL device)" : "only the CPU accelerator (no CUDA device)";
+        return notes.Count == 0 ? summary : summary + "; " + string.Join("; ", notes);
     }
 
     private static Context CreateGpuContext(bool acceptAllOpenCL) => Context.Create(builder =>
