@@ -1,0 +1,33 @@
+using ILGPU.Runtime;
+using MLNet.DeepExtensions.Kernels.Elementwise;
+using MLNet.DeepExtensions.Kernels.Losses;
+using MLNet.DeepExtensions.Kernels.MatMul;
+using MLNet.DeepExtensions.Kernels.Normalization;
+using MLNet.DeepExtensions.Kernels.Optimizers;
+using MLNet.DeepExtensions.Kernels.Reductions;
+
+namespace MLNet.DeepExtensions.Kernels.Backends;
+
+/// <summary>
+/// Every ILGPU kernel of the backend, compiled and loaded once per accelerator when the backend is created
+/// (ILGPU's CreateReduction pattern); no call ever loads a kernel.
+/// </summary>
+internal sealed class IlgpuKernelSet
+{
+    public IlgpuKernelSet(Accelerator accelerator)
+    {
+        Gemm = new IlgpuGemmKernels(accelerator);
+        Elementwise = new IlgpuElementwiseKernels(accelerator);
+        Reductions = new IlgpuReductionKernels(accelerator);
+        Losses = new IlgpuLossKernels(accelerator);
+        Normalization = new IlgpuNormalizationKernels(accelerator);
+        Optimizers = new IlgpuOptimizerKernels(accelerator);
+    }
+
+    public IlgpuGemmKernels Gemm { get; }
+    public IlgpuElementwiseKernels Elementwise { get; }
+    public IlgpuReductionKernels Reductions { get; }
+    public IlgpuLossKernels Losses { get; }
+    public IlgpuNormalizationKernels Normalization { get; }
+    public IlgpuOptimizerKernels Optimizers { get; }
+}
