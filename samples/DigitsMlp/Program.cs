@@ -4,7 +4,7 @@
 //   dotnet run -c Release --project samples/DigitsMlp -- [--epochs 40] [--device auto|cpu|gpu] [--threads 0] [--seed 42]
 //
 // Expected output (managed CPU backend, 2 threads; seconds vary):
-//   backend: Managed CPU (...)
+//   Compute backend: Managed CPU (AVX-512, 2 threads), because Device = Auto found no usable GPU: ...
 //   digits: 1438 train / 359 test rows, 64 features, 10 classes
 //   ...
 //   epoch 40/40  loss 0.0xxx  val_loss ...  val_accuracy ...
@@ -18,7 +18,7 @@ using MLNet.DeepExtensions.Networks.Losses;
 using MLNet.DeepExtensions.Networks.Training;
 
 var settings = Settings.Parse(args);
-using var backend = ComputeBackends.Create(settings.Device, settings.Threads, line => Console.WriteLine("backend: " + line));
+using var backend = ComputeBackends.Create(settings.Device, settings.Threads, log: Console.WriteLine);
 
 string dataPath = Path.Combine(FindRepositoryRoot(), "samples", "data", "digits.csv");
 var table = CsvTable.Load(dataPath);
