@@ -22,9 +22,9 @@ internal static unsafe class GemmBenchmark
     private const string SectionEnd = "<!-- gemm:end -->";
 
     /// <summary>One timed shape. Libtorch: TorchSharp 0.107 (libtorch 2.10 + MKL), 2 threads, from ANCHORS.md.</summary>
-    private sealed record Case(string Operation, bool TransposeA, bool TransposeB, int M, int K, int N, double? Libtorch);
+    internal sealed record Case(string Operation, bool TransposeA, bool TransposeB, int M, int K, int N, double? Libtorch);
 
-    private static readonly Case[] Cases =
+    internal static readonly Case[] Cases =
     [
         new("C = A·B", false, false, 1024, 1024, 1024, 176.6),
         new("C = A·B (MLP forward 784→256)", false, false, 128, 784, 256, 154.9),

@@ -27,6 +27,9 @@ internal sealed unsafe class ManagedGemm : IDisposable
     /// <summary>NC: columns of a block. The packed KC x NC block of B (512 KB) stays in each core's 1 MB L2.</summary>
     internal const int DefaultColumnBlock = 512;
 
+    /// <summary>On equal tile counts, split m between threads (each packs only its own A rows).</summary>
+    internal const bool DefaultPreferRowSplit = true;
+
     // Below about this many multiply-adds, waking a second thread costs more than it saves.
     private const long ParallelThreshold = 100_000;
 
@@ -36,6 +39,7 @@ internal sealed unsafe class ManagedGemm : IDisposable
     private readonly int _tileColumns;
     private readonly int _depthBlock;
     private readonly int _columnBlock;
+    private readonly bool _preferRowSplit;
     private readonly BlockJob _job;
 
     // Pinned once: the shared B block, and per thread an A panel plus an edge tile, each 64-byte aligned, each
@@ -75,7 +79,7 @@ internal sealed unsafe class ManagedGemm : IDisposable
     /// <summary>Creates a GEMM that runs on <paramref name="pool"/> with the fastest kernel of this machine.</summary>
     /// <param name="pool">The threads to use; its <see cref="WorkerPool.ThreadCount"/> sizes the per-thread buffers.</param>
     public ManagedGemm(WorkerPool pool)
-        : this(pool, GemmMicroKernels.Best, DefaultDepthBlock, DefaultColumnBlock)
+        : this(pool, GemmMicroKernels.Best, DefaultDepthBlock, DefaultColumnBlock, DefaultPreferRowSplit)
     {
     }
 
@@ -84,7 +88,8 @@ internal sealed unsafe class ManagedGemm : IDisposable
     /// <param name="isa">The micro-kernel; must be supported by this machine.</param>
     /// <param name="depthBlock">KC, a positive multiple of 8.</param>
     /// <param name="columnBlock">NC, a positive multiple of the kernel's NR.</param>
-    internal ManagedGemm(WorkerPool pool, GemmIsa isa, int depthBlock, int columnBlock)
+    /// <param name="preferRowSplit">On equal tile counts, split m (rather than n) between threads.</param>
+    internal ManagedGemm(WorkerPool pool, GemmIsa isa, int depthBlock, int columnBlock, bool preferRowSplit = DefaultPreferRowSplit)
     {
         ArgumentNullException.ThrowIfNull(pool);
         if (!GemmMicroKernels.IsSupported(isa)) throw new PlatformNotSupportedException($"GEMM kernel {isa} is not supported here.");
@@ -97,6 +102,7 @@ internal sealed unsafe class ManagedGemm : IDisposable
         _isa = isa;
         _depthBlock = depthBlock;
         _columnBlock = columnBlock;
+        _preferRowSplit = preferRowSplit;
         _job = new BlockJob(this);
 
         const int align = 16; // floats per 64 bytes
@@ -204,8 +210,8 @@ internal sealed unsafe class ManagedGemm : IDisposable
         _rowPanels = (_m + _tileRows - 1) / _tileRows;
         _columnPanels = (columns + _tileColumns - 1) / _tileColumns;
 
-        // Pick the threads x 1 ... 1 x threads grid that gives the fewest tiles to the busiest thread; on ties prefer
-        // splitting m (each thread then packs only its own A rows).
+        // Pick the threads x 1 ... 1 x threads grid that gives the fewest tiles to the busiest thread; ties go to the
+        // preferred dimension.
         int tasks = (int)Math.Min(threads, (long)_rowPanels * _columnPanels);
         int bestRows = 1;
         long bestCost = long.MaxValue;
@@ -214,7 +220,7 @@ internal sealed unsafe class ManagedGemm : IDisposable
             if (tasks % rows != 0) continue;
             int cols = tasks / rows;
             long cost = (long)((_rowPanels + rows - 1) / rows) * ((_columnPanels + cols - 1) / cols);
-            if (cost < bestCost)
+            if (cost < bestCost || (cost == bestCost && !_preferRowSplit))
             {
                 bestCost = cost;
                 bestRows = rows;
