@@ -15,17 +15,18 @@ internal static unsafe class GemmCompareBenchmark
     /// <summary>Runs the comparison; returns the process exit code.</summary>
     public static int Run(BenchmarkOptions options)
     {
-        if (options.Variants.Count == 0) throw new ArgumentException("gemm-compare needs at least one --variant KC,NC,rows|cols.");
+        if (options.Variants.Count == 0) throw new ArgumentException("gemm-compare needs at least one --variant KC,NC,TASKS_PER_THREAD,auto|rows|columns.");
         using var pool = new WorkerPool(options.Threads);
         var gemms = new List<(string Name, ManagedGemm Gemm)>();
         foreach (string spec in options.Variants)
         {
             string[] parts = spec.Split(',');
-            if (parts.Length != 3 || !int.TryParse(parts[0], out int kc) || !int.TryParse(parts[1], out int nc) || parts[2] is not ("rows" or "cols"))
+            if (parts.Length != 4 || !int.TryParse(parts[0], out int kc) || !int.TryParse(parts[1], out int nc)
+                || !int.TryParse(parts[2], out int tasks) || !Enum.TryParse(parts[3], ignoreCase: true, out GemmSplit split))
             {
-                throw new ArgumentException($"Bad --variant '{spec}': expected KC,NC,rows|cols.");
+                throw new ArgumentException($"Bad --variant '{spec}': expected KC,NC,TASKS_PER_THREAD,auto|rows|columns.");
             }
-            gemms.Add((spec, new ManagedGemm(pool, GemmMicroKernels.Best, kc, nc, parts[2] == "rows")));
+            gemms.Add((spec, new ManagedGemm(pool, GemmMicroKernels.Best, kc, nc, tasks, split)));
         }
         Console.WriteLine($"{options.Threads} thread(s), {options.Repeats} interleaved samples; GFLOP/s median (best)");
         Console.WriteLine(MachineInfo.Describe());

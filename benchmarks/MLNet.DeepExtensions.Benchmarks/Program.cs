@@ -9,8 +9,8 @@ internal static class Program
         Commands:
           gemm [--threads N] [--repeats N] [--write docs/BENCHMARKS.md]
               Managed CPU GEMM (float32) at the reference shapes; GFLOP/s = 2MKN / s, median of N timed samples.
-          gemm-compare [--threads N] [--repeats N] --variant KC,NC,rows|cols --variant ...
-              Tuning: the same shapes with several blockings / thread splits, samples interleaved so that all
+          gemm-compare [--threads N] [--repeats N] --variant KC,NC,TASKS,auto|rows|columns ...
+              Tuning: the same shapes with several blockings / task counts / thread splits, samples interleaved so that all
               variants see the same machine noise.
           pool [--threads N] [--repeats N]
               Fixed cost of one WorkerPool.Run (empty job): back to back, and after an idle gap.

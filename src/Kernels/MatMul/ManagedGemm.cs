@@ -27,8 +27,9 @@ internal sealed unsafe class ManagedGemm : IDisposable
     /// <summary>NC: columns of a block. The packed KC x NC block of B (512 KB) stays in each core's 1 MB L2.</summary>
     internal const int DefaultColumnBlock = 512;
 
-    /// <summary>On equal tile counts, split m between threads (each packs only its own A rows).</summary>
-    internal const bool DefaultPreferRowSplit = true;
+    /// <summary>Parallel tasks per thread in each block. One measured best: more tasks repack more A panels (column
+    /// split) or cut tiles finer than the balancing gains back.</summary>
+    internal const int DefaultTasksPerThread = 1;
 
     // Below about this many multiply-adds, waking a second thread costs more than it saves.
     private const long ParallelThreshold = 100_000;
@@ -39,7 +40,8 @@ internal sealed unsafe class ManagedGemm : IDisposable
     private readonly int _tileColumns;
     private readonly int _depthBlock;
     private readonly int _columnBlock;
-    private readonly bool _preferRowSplit;
+    private readonly int _tasksPerThread;
+    private readonly GemmSplit _split;
     private readonly BlockJob _job;
 
     // Pinned once: the shared B block, and per thread an A panel plus an edge tile, each 64-byte aligned, each
@@ -71,6 +73,7 @@ internal sealed unsafe class ManagedGemm : IDisposable
     private int _taskRows;
     private int _taskColumns;
     private int _packChunks;
+    private bool _privateB;
     private int _packNext;
     private int _packDone;
     private int _taskNext;
@@ -79,7 +82,7 @@ internal sealed unsafe class ManagedGemm : IDisposable
     /// <summary>Creates a GEMM that runs on <paramref name="pool"/> with the fastest kernel of this machine.</summary>
     /// <param name="pool">The threads to use; its <see cref="WorkerPool.ThreadCount"/> sizes the per-thread buffers.</param>
     public ManagedGemm(WorkerPool pool)
-        : this(pool, GemmMicroKernels.Best, DefaultDepthBlock, DefaultColumnBlock, DefaultPreferRowSplit)
+        : this(pool, GemmMicroKernels.Best, DefaultDepthBlock, DefaultColumnBlock)
     {
     }
 
@@ -88,8 +91,10 @@ internal sealed unsafe class ManagedGemm : IDisposable
     /// <param name="isa">The micro-kernel; must be supported by this machine.</param>
     /// <param name="depthBlock">KC, a positive multiple of 8.</param>
     /// <param name="columnBlock">NC, a positive multiple of the kernel's NR.</param>
-    /// <param name="preferRowSplit">On equal tile counts, split m (rather than n) between threads.</param>
-    internal ManagedGemm(WorkerPool pool, GemmIsa isa, int depthBlock, int columnBlock, bool preferRowSplit = DefaultPreferRowSplit)
+    /// <param name="tasksPerThread">Parallel tasks per thread in each block (at least 1).</param>
+    /// <param name="split">How threads share a block.</param>
+    internal ManagedGemm(WorkerPool pool, GemmIsa isa, int depthBlock, int columnBlock,
+        int tasksPerThread = DefaultTasksPerThread, GemmSplit split = GemmSplit.Auto)
     {
         ArgumentNullException.ThrowIfNull(pool);
         if (!GemmMicroKernels.IsSupported(isa)) throw new PlatformNotSupportedException($"GEMM kernel {isa} is not supported here.");
@@ -97,12 +102,14 @@ internal sealed unsafe class ManagedGemm : IDisposable
         _tileColumns = GemmMicroKernels.TileColumns(isa);
         if (depthBlock <= 0 || depthBlock % 8 != 0) throw new ArgumentOutOfRangeException(nameof(depthBlock));
         if (columnBlock <= 0 || columnBlock % _tileColumns != 0) throw new ArgumentOutOfRangeException(nameof(columnBlock));
+        ArgumentOutOfRangeException.ThrowIfLessThan(tasksPerThread, 1);
 
         _pool = pool;
         _isa = isa;
         _depthBlock = depthBlock;
         _columnBlock = columnBlock;
-        _preferRowSplit = preferRowSplit;
+        _tasksPerThread = tasksPerThread;
+        _split = split;
         _job = new BlockJob(this);
 
         const int align = 16; // floats per 64 bytes
@@ -210,29 +217,34 @@ internal sealed unsafe class ManagedGemm : IDisposable
         _rowPanels = (_m + _tileRows - 1) / _tileRows;
         _columnPanels = (columns + _tileColumns - 1) / _tileColumns;
 
-        // Pick the threads x 1 ... 1 x threads grid that gives the fewest tiles to the busiest thread; ties go to the
-        // preferred dimension.
-        int tasks = (int)Math.Min(threads, (long)_rowPanels * _columnPanels);
-        int bestRows = 1;
-        long bestCost = long.MaxValue;
-        for (int rows = tasks; rows >= 1; rows--)
+        // Cut the block's tiles into tasksPerThread x threads rectangles of whole tile columns or whole tile rows
+        // (see GemmSplit), claimed dynamically: a thread that starts late simply takes fewer.
+        int tasks = threads == 1 ? 1 : (int)Math.Min((long)threads * _tasksPerThread, (long)_rowPanels * _columnPanels);
+        // Measured on Zen 4 (2 threads): columns win by up to 1.5x while A is no larger than about twice the B
+        // block (128 x 256 x 128, 128 x 784 x 256, their backward products); rows win by ~10% beyond (784 x 128 x 256).
+        bool byColumns = _split == GemmSplit.Columns || (_split == GemmSplit.Auto && _m <= 2L * columns);
+        if (byColumns && _columnPanels >= tasks)
         {
-            if (tasks % rows != 0) continue;
-            int cols = tasks / rows;
-            long cost = (long)((_rowPanels + rows - 1) / rows) * ((_columnPanels + cols - 1) / cols);
-            if (cost < bestCost || (cost == bestCost && !_preferRowSplit))
-            {
-                bestCost = cost;
-                bestRows = rows;
-            }
+            _taskRows = 1;
+            _taskColumns = tasks;
         }
-        _taskRows = bestRows;
-        _taskColumns = tasks / bestRows;
-        _packChunks = Math.Min(_columnPanels, 2 * tasks);
+        else if (_rowPanels >= tasks)
+        {
+            _taskRows = tasks;
+            _taskColumns = 1;
+        }
+        else
+        {
+            _taskRows = _rowPanels;
+            _taskColumns = Math.Min(_columnPanels, (tasks + _rowPanels - 1) / _rowPanels);
+        }
+        // With whole columns of tiles per task, each task packs the B panels only it uses: no shared phase.
+        _privateB = _taskRows == 1;
+        _packChunks = _privateB ? 0 : Math.Min(_columnPanels, threads == 1 ? 1 : 4 * threads);
         _packNext = 0;
         _packDone = 0;
         _taskNext = 0;
-        return tasks;
+        return threads;
     }
 
     /// <summary>One thread's share of the current block: pack B chunks, wait for the whole block, multiply tiles.</summary>
@@ -273,6 +285,12 @@ internal sealed unsafe class ManagedGemm : IDisposable
         int endColumnPanel = (int)((long)_columnPanels * (taskColumn + 1) / _taskColumns);
         int mrMax = _tileRows, nrMax = _tileColumns, depth = _depth;
         float beta = _blockBeta;
+
+        if (_privateB)
+        {
+            GemmPacking.PackB(_transposeB, _b, _k, _n, _depthStart, depth, _columnStart, _columns,
+                firstColumnPanel, endColumnPanel, nrMax, _bBlock);
+        }
 
         for (int rowPanel = firstRowPanel; rowPanel < endRowPanel; rowPanel++)
         {

@@ -76,6 +76,23 @@ public sealed unsafe class ManagedGemmTests
         }
     }
 
+    // Both ways of sharing a block between threads (and several tasks per thread), on blocks with partial tiles.
+    [Theory]
+    [InlineData(nameof(GemmSplit.Rows), 1)]
+    [InlineData(nameof(GemmSplit.Rows), 3)]
+    [InlineData(nameof(GemmSplit.Columns), 1)]
+    [InlineData(nameof(GemmSplit.Columns), 3)]
+    public void EveryThreadSplitMatchesReference(string split, int tasksPerThread)
+    {
+        using var pool = new WorkerPool(2);
+        using var gemm = new ManagedGemm(pool, GemmMicroKernels.Best, 64, 128, tasksPerThread, Enum.Parse<GemmSplit>(split));
+        foreach (var (ta, tb) in AllTransposes)
+        {
+            Check(gemm, ta, tb, 75, 300, 150, 1f, 0f);
+            Check(gemm, ta, tb, 9, 130, 333, 0.5f, 1f);
+        }
+    }
+
     [Theory]
     [InlineData(false, false)]
     [InlineData(false, true)]
