@@ -5,17 +5,18 @@ namespace MLNet.DeepExtensions.Kernels.MatMul;
 /// <summary>
 /// Managed float32 GEMM, row-major: C = alpha·op(A)·op(B) + beta·C (semantics of <see cref="ComputeBackend.Gemm"/>).
 /// BLAS-style: the k and n dimensions are cut into KC x NC blocks; each block of op(B) is packed once into NR-wide
-/// panels shared by all threads, each MR-row panel of op(A)·alpha is packed just before use, and a register-tiled
+/// panels, each MR-row panel of op(A)·alpha is packed just before use, and a register-tiled
 /// micro-kernel (<see cref="GemmMicroKernels"/>) multiplies one A panel with one B panel into an MR x NR tile of C.
 /// </summary>
 /// <remarks>
 /// <para>Loop order per block: for each A panel (MR x KC, kept in L1) sweep all B panels of the block (KC x NC,
 /// kept in L2). Blocking for Zen 4 / Zen 5 (32-48 KB L1D, 1 MB L2 per core): an 8 x 256 A panel is 8 KB and a
 /// 256 x 512 B block is 512 KB, which leaves room in both levels for C tiles and the next panels.</para>
-/// <para>Threads: within one block, B packing is shared out in panel chunks, then the block's MR x NR tiles are
-/// cut into one rectangle of A panels x B panels per thread (split along m when it has enough panels, which avoids
-/// packing the same A rows twice; along n otherwise, so skinny problems keep every thread busy). Work is claimed
-/// dynamically, so a thread that starts late (a preempted worker) just finds less to do.</para>
+/// <para>Threads: each KC x NC block is one <see cref="WorkerPool.Run"/>, cut into one task per thread (see
+/// <see cref="GemmSplit"/>). When A is small next to the B block (skinny MLP shapes) tasks take whole columns of
+/// tiles and pack their own B panels: no barrier, nothing crosses between cores. Otherwise tasks take whole rows
+/// of tiles and share one B block packed cooperatively. Tasks are claimed dynamically, so a thread that starts
+/// late (a preempted worker) just finds less to do. Below about 100k multiply-adds everything runs on the caller.</para>
 /// <para>All buffers are allocated once per instance; <see cref="Multiply"/> allocates nothing. An instance runs one
 /// multiplication at a time.</para>
 /// </remarks>
@@ -220,7 +221,7 @@ internal sealed unsafe class ManagedGemm : IDisposable
         // Cut the block's tiles into tasksPerThread x threads rectangles of whole tile columns or whole tile rows
         // (see GemmSplit), claimed dynamically: a thread that starts late simply takes fewer.
         int tasks = threads == 1 ? 1 : (int)Math.Min((long)threads * _tasksPerThread, (long)_rowPanels * _columnPanels);
-        // Measured on Zen 4 (2 threads): columns win by up to 1.5x while A is no larger than about twice the B
+        // Measured on Zen 4 (2 threads): columns win by 10-50% while A is no larger than about twice the B
         // block (128 x 256 x 128, 128 x 784 x 256, their backward products); rows win by ~10% beyond (784 x 128 x 256).
         bool byColumns = _split == GemmSplit.Columns || (_split == GemmSplit.Auto && _m <= 2L * columns);
         if (byColumns && _columnPanels >= tasks)
