@@ -46,6 +46,9 @@ internal static unsafe class GemmBenchmark
         var results = new List<Result>();
         using var pool = new WorkerPool(options.Threads);
         using var gemm = new ManagedGemm(pool);
+        // One untimed pass over every shape first: tiered JIT compiles in the background for a while after start-up,
+        // and on a 2-core machine that compiler thread would steal time from whichever shape is measured first.
+        foreach (Case shape in Cases) Measure(gemm, shape, 1);
         foreach (Case shape in Cases)
         {
             Result result = Measure(gemm, shape, options.Repeats);
