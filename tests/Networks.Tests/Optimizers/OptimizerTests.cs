@@ -35,13 +35,15 @@ public sealed class OptimizerTests : IDisposable
     private static float[] Gradients(int n, int step) =>
         Enumerable.Range(0, n).Select(i => (float)Math.Sin(1.3 * i + 0.7 * step + 0.1) * (1 + i % 3)).ToArray();
 
-    [Fact]
-    public void SgdFirstStepMovesByLearningRateTimesGradient()
+    [Theory]
+    [InlineData(0f)]
+    [InlineData(0.9f)] // momentum: v starts at 0, so the first step is plain SGD
+    public void SgdFirstStepMovesByLearningRateTimesGradient(float momentum)
     {
         var w0 = Values();
         var g = Gradients(w0.Length, 0);
         SetGradients(g);
-        new SgdOptimizer(0.1f).Step(Store, 0.1f);
+        new SgdOptimizer(0.1f, momentum).Step(Store, 0.1f);
         var w1 = Values();
         for (int i = 0; i < w0.Length; i++) Assert.Equal(w0[i] - 0.1f * g[i], w1[i], 6);
     }
