@@ -10,6 +10,7 @@
 //   epoch 40/40  loss 0.0xxx  val_loss ...  val_accuracy ...
 //   test accuracy: 0.97xx (359 rows)
 using System.Globalization;
+using MLNet.DeepExtensions;
 using MLNet.DeepExtensions.Kernels;
 using MLNet.DeepExtensions.Networks;
 using MLNet.DeepExtensions.Networks.Data;

@@ -1,4 +1,4 @@
-namespace MLNet.DeepExtensions.Kernels;
+namespace MLNet.DeepExtensions;
 
 /// <summary>The device a user asks for; <c>ComputeBackends.Create</c> turns it into a backend.</summary>
 public enum ComputeDevice

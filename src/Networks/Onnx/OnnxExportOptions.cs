@@ -1,0 +1,49 @@
+namespace MLNet.DeepExtensions.Networks.Onnx;
+
+/// <summary>What the exported graph computes after the network's raw outputs (logits).</summary>
+public enum OnnxOutputHead
+{
+    /// <summary>Output "Score" = the raw network outputs.</summary>
+    Raw,
+
+    /// <summary>
+    /// Output "Score" = softmax of the logits (class probabilities), "PredictedIndex" = argmax as uint32, and, when
+    /// <see cref="OnnxExportOptions.LabelValues"/> is set, "PredictedLabelValue" = LabelValues[argmax].
+    /// </summary>
+    Multiclass,
+
+    /// <summary>One logit: output "Score" = the logit, "Probability" = sigmoid(logit), "PredictedLabel" = logit &gt; 0 (bool).</summary>
+    Binary,
+
+    /// <summary>One output: "Score" = the network output.</summary>
+    Regression,
+}
+
+/// <summary>How <see cref="OnnxExporter"/> writes a model.</summary>
+public sealed class OnnxExportOptions
+{
+    /// <summary>Name of the graph input (ML.NET's OnnxTransformer binds it to the column of that name). Default "Features".</summary>
+    public string InputName { get; init; } = "Features";
+
+    /// <summary>
+    /// True: input [N, F] and outputs with a leading batch dimension N (for ONNX Runtime users). False: input [F] and
+    /// outputs without a batch dimension ([K], or scalars), which ML.NET's OnnxTransformer maps to plain vector and
+    /// scalar columns. Default true.
+    /// </summary>
+    public bool BatchDimension { get; init; } = true;
+
+    /// <summary>The outputs after the network. Default <see cref="OnnxOutputHead.Raw"/>.</summary>
+    public OnnxOutputHead Head { get; init; } = OnnxOutputHead.Raw;
+
+    /// <summary>
+    /// Multiclass only: the label's values in class-index order, as a string[] or a one-dimensional array of a numeric
+    /// type (float, double, sbyte, byte, short, ushort, int, uint, long, ulong) or bool; adds "PredictedLabelValue".
+    /// </summary>
+    public Array? LabelValues { get; init; }
+
+    /// <summary>Entries written to the model's metadata_props (e.g. the architecture summary). Default none.</summary>
+    public IReadOnlyDictionary<string, string>? Metadata { get; init; }
+
+    /// <summary>Graph name. Default "network".</summary>
+    public string GraphName { get; init; } = "network";
+}

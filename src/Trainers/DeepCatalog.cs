@@ -1,0 +1,67 @@
+using MLNet.DeepExtensions;
+using Defaults = MLNet.DeepExtensions.DeepMlpTrainer.Options.Defaults;
+
+namespace Microsoft.ML;
+
+/// <summary>
+/// Adds the deep-learning trainers of MLNet.DeepExtensions to ML.NET's catalogs:
+/// <c>ml.MulticlassClassification.Trainers.DeepMlp(...)</c>, and the same for binary classification and regression.
+/// </summary>
+public static class DeepCatalog
+{
+    /// <summary>
+    /// A multilayer perceptron for multiclass classification: Label a key (use <c>MapValueToKey</c>), Features a
+    /// known-size vector of Single; outputs Score (class probabilities) and PredictedLabel (a key like Label).
+    /// </summary>
+    public static DeepMlpTrainer DeepMlp(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog,
+        string labelColumnName = Defaults.LabelColumnName, string featureColumnName = Defaults.FeatureColumnName,
+        int[]? hiddenLayers = null, int epochs = Defaults.Epochs, int batchSize = Defaults.BatchSize, float learningRate = Defaults.LearningRate)
+        => DeepMlp(catalog, Simple(labelColumnName, featureColumnName, hiddenLayers, epochs, batchSize, learningRate));
+
+    /// <summary>A multilayer perceptron for multiclass classification, configured by <paramref name="options"/>.</summary>
+    public static DeepMlpTrainer DeepMlp(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog, DeepMlpTrainer.Options options)
+        => Create(catalog, DeepMlpTask.MulticlassClassification, options);
+
+    /// <summary>
+    /// A multilayer perceptron for binary classification: Label Boolean, Features a known-size vector of Single;
+    /// outputs Score (the logit), Probability and PredictedLabel (Boolean).
+    /// </summary>
+    public static DeepMlpTrainer DeepMlp(this BinaryClassificationCatalog.BinaryClassificationTrainers catalog,
+        string labelColumnName = Defaults.LabelColumnName, string featureColumnName = Defaults.FeatureColumnName,
+        int[]? hiddenLayers = null, int epochs = Defaults.Epochs, int batchSize = Defaults.BatchSize, float learningRate = Defaults.LearningRate)
+        => DeepMlp(catalog, Simple(labelColumnName, featureColumnName, hiddenLayers, epochs, batchSize, learningRate));
+
+    /// <summary>A multilayer perceptron for binary classification, configured by <paramref name="options"/>.</summary>
+    public static DeepMlpTrainer DeepMlp(this BinaryClassificationCatalog.BinaryClassificationTrainers catalog, DeepMlpTrainer.Options options)
+        => Create(catalog, DeepMlpTask.BinaryClassification, options);
+
+    /// <summary>
+    /// A multilayer perceptron for regression: Label Single, Features a known-size vector of Single; outputs Score.
+    /// </summary>
+    public static DeepMlpTrainer DeepMlp(this RegressionCatalog.RegressionTrainers catalog,
+        string labelColumnName = Defaults.LabelColumnName, string featureColumnName = Defaults.FeatureColumnName,
+        int[]? hiddenLayers = null, int epochs = Defaults.Epochs, int batchSize = Defaults.BatchSize, float learningRate = Defaults.LearningRate)
+        => DeepMlp(catalog, Simple(labelColumnName, featureColumnName, hiddenLayers, epochs, batchSize, learningRate));
+
+    /// <summary>A multilayer perceptron for regression, configured by <paramref name="options"/>.</summary>
+    public static DeepMlpTrainer DeepMlp(this RegressionCatalog.RegressionTrainers catalog, DeepMlpTrainer.Options options)
+        => Create(catalog, DeepMlpTask.Regression, options);
+
+    private static DeepMlpTrainer.Options Simple(string labelColumnName, string featureColumnName, int[]? hiddenLayers, int epochs, int batchSize, float learningRate) => new()
+    {
+        LabelColumnName = labelColumnName,
+        FeatureColumnName = featureColumnName,
+        HiddenLayers = hiddenLayers,
+        Epochs = epochs,
+        BatchSize = batchSize,
+        LearningRate = learningRate,
+    };
+
+    private static DeepMlpTrainer Create(TrainCatalogBase.CatalogInstantiatorBase catalog, DeepMlpTask task, DeepMlpTrainer.Options options)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        return new DeepMlpTrainer(CatalogEnvironment.Of(catalog), task, options);
+    }
+}

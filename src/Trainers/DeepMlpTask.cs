@@ -1,0 +1,14 @@
+namespace MLNet.DeepExtensions;
+
+/// <summary>The ML.NET task a <see cref="DeepMlpTrainer"/> was created for (by the catalog it came from).</summary>
+public enum DeepMlpTask
+{
+    /// <summary>Key label; Score = class probabilities, PredictedLabel = key.</summary>
+    MulticlassClassification,
+
+    /// <summary>Boolean label; Score = logit, Probability, PredictedLabel = Boolean.</summary>
+    BinaryClassification,
+
+    /// <summary>Single label; Score.</summary>
+    Regression,
+}

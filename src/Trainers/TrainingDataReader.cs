@@ -1,0 +1,168 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using MLNet.DeepExtensions.Networks;
+using MLNet.DeepExtensions.Networks.Training;
+
+namespace MLNet.DeepExtensions;
+
+/// <summary>
+/// Reads an IDataView's feature and label columns in one cursor pass into contiguous float arrays (growing by
+/// doubling, no allocation per row), checking every value: the errors name the column, the row and the value.
+/// </summary>
+internal static class TrainingDataReader
+{
+    /// <summary>Checks the two columns' types for <paramref name="task"/> and returns the feature width and the class count (1 for binary and regression).</summary>
+    public static (int FeatureCount, int ClassCount) CheckSchema(DataViewSchema schema, DeepMlpTask task, string featureColumn, string labelColumn, string dataName)
+    {
+        var features = FindColumn(schema, featureColumn, "feature", dataName);
+        if (features.Type is not VectorDataViewType { ItemType: NumberDataViewType f, IsKnownSize: true } vector || f != NumberDataViewType.Single)
+        {
+            throw new ArgumentOutOfRangeException(nameof(schema),
+                $"Schema mismatch for feature column '{featureColumn}': expected known-size vector of Single, got {Describe(features.Type)}.");
+        }
+        var label = FindColumn(schema, labelColumn, "label", dataName);
+        int classes = task switch
+        {
+            DeepMlpTask.MulticlassClassification => label.Type is KeyDataViewType key && key.Count > 0 && key.Count <= int.MaxValue
+                ? (int)key.Count
+                : throw new ArgumentOutOfRangeException(nameof(schema),
+                    $"Schema mismatch for label column '{labelColumn}': expected a key type (multiclass classification), got {Describe(label.Type)}. " +
+                    $"Convert it with ml.Transforms.Conversion.MapValueToKey(\"{labelColumn}\")."),
+            DeepMlpTask.BinaryClassification => label.Type == BooleanDataViewType.Instance
+                ? 1
+                : throw new ArgumentOutOfRangeException(nameof(schema),
+                    $"Schema mismatch for label column '{labelColumn}': expected Boolean (binary classification), got {Describe(label.Type)}."),
+            _ => label.Type == NumberDataViewType.Single
+                ? 1
+                : throw new ArgumentOutOfRangeException(nameof(schema),
+                    $"Schema mismatch for label column '{labelColumn}': expected Single (regression), got {Describe(label.Type)}. " +
+                    $"Convert it with ml.Transforms.Conversion.ConvertType(\"{labelColumn}\", outputKind: DataKind.Single)."),
+        };
+        return (vector.Size, classes);
+    }
+
+    /// <summary>
+    /// Reads every row into a <see cref="Dataset"/>: features as floats, targets as class indices (multiclass), 0/1
+    /// (binary) or values (regression).
+    /// </summary>
+    public static Dataset Read(IDataView data, DeepMlpTask task, string featureColumn, string labelColumn, string dataName, CancellationToken cancellation)
+    {
+        var (width, classes) = CheckSchema(data.Schema, task, featureColumn, labelColumn, dataName);
+        var featureCol = data.Schema[featureColumn];
+        var labelCol = data.Schema[labelColumn];
+        long? known = data.GetRowCount();
+        int capacity = known is > 0 and < int.MaxValue ? (int)known.Value : 1024;
+        var features = new float[(long)capacity * width];
+        var targets = new float[capacity];
+        int rows = 0;
+
+        using (var cursor = data.GetRowCursor(new[] { featureCol, labelCol }))
+        {
+            var getFeatures = cursor.GetGetter<VBuffer<float>>(featureCol);
+            var getLabel = LabelGetter(cursor, labelCol, task);
+            var row = default(VBuffer<float>);
+            while (cursor.MoveNext())
+            {
+                if ((rows & 4095) == 0) cancellation.ThrowIfCancellationRequested();
+                if (rows == capacity)
+                {
+                    capacity = checked(capacity * 2);
+                    Array.Resize(ref features, checked(capacity * width));
+                    Array.Resize(ref targets, capacity);
+                }
+                getFeatures(ref row);
+                var destination = features.AsSpan(rows * width, width);
+                row.CopyTo(destination); // densifies sparse rows
+                int bad = IndexOfNonFinite(destination);
+                if (bad >= 0)
+                {
+                    throw new InvalidOperationException(
+                        $"{dataName}: feature column '{featureColumn}' has {destination[bad]} at row {rows}, slot {bad}; features must be finite (replace missing values first, e.g. ml.Transforms.ReplaceMissingValues).");
+                }
+                float target = getLabel();
+                if (float.IsNaN(target))
+                {
+                    throw new InvalidOperationException(task == DeepMlpTask.MulticlassClassification
+                        ? $"{dataName}: label column '{labelColumn}' is missing (key value 0) at row {rows}; every training row needs a label."
+                        : $"{dataName}: label column '{labelColumn}' is NaN at row {rows}; labels must be finite.");
+                }
+                if (float.IsInfinity(target))
+                {
+                    throw new InvalidOperationException($"{dataName}: label column '{labelColumn}' is {target} at row {rows}; labels must be finite.");
+                }
+                targets[rows++] = target;
+            }
+        }
+        if (rows == 0) throw new InvalidOperationException($"{dataName} has no rows; training needs at least one.");
+        Array.Resize(ref features, rows * width);
+        Array.Resize(ref targets, rows);
+        if (task != DeepMlpTask.Regression) CheckAtLeastTwoClasses(targets, classes, task, labelColumn, dataName);
+        return new Dataset(features, new TensorShape(width), targets, 1, dataName);
+    }
+
+    private static Func<float> LabelGetter(DataViewRowCursor cursor, DataViewSchema.Column column, DeepMlpTask task)
+    {
+        switch (task)
+        {
+            case DeepMlpTask.BinaryClassification:
+            {
+                var get = cursor.GetGetter<bool>(column);
+                bool value = false;
+                return () => { get(ref value); return value ? 1f : 0f; };
+            }
+            case DeepMlpTask.Regression:
+            {
+                var get = cursor.GetGetter<float>(column);
+                float value = 0;
+                return () => { get(ref value); return value; };
+            }
+            default:
+                // Keys are 1-based; 0 means missing. Class index = key − 1.
+                return ((KeyDataViewType)column.Type).RawType switch
+                {
+                    Type t when t == typeof(byte) => KeyGetter<byte>(cursor, column, v => v),
+                    Type t when t == typeof(ushort) => KeyGetter<ushort>(cursor, column, v => v),
+                    Type t when t == typeof(uint) => KeyGetter<uint>(cursor, column, v => v),
+                    _ => KeyGetter<ulong>(cursor, column, v => v),
+                };
+        }
+    }
+
+    private static Func<float> KeyGetter<T>(DataViewRowCursor cursor, DataViewSchema.Column column, Func<T, ulong> widen)
+    {
+        var get = cursor.GetGetter<T>(column);
+        T value = default!;
+        return () =>
+        {
+            get(ref value);
+            ulong key = widen(value);
+            return key == 0 ? float.NaN : key - 1;
+        };
+    }
+
+    private static void CheckAtLeastTwoClasses(float[] targets, int classes, DeepMlpTask task, string labelColumn, string dataName)
+    {
+        float first = targets[0];
+        foreach (float t in targets) if (t != first) return;
+        string which = task == DeepMlpTask.BinaryClassification ? (first == 1f ? "true" : "false") : $"class index {first} of {classes}";
+        throw new InvalidOperationException(
+            $"{dataName}: label column '{labelColumn}' has a single class ({which}) in all {targets.Length} rows; classification needs at least 2 classes.");
+    }
+
+    private static DataViewSchema.Column FindColumn(DataViewSchema schema, string name, string role, string dataName) =>
+        schema.GetColumnOrNull(name) ?? throw new ArgumentOutOfRangeException(nameof(schema),
+            $"{dataName}: {role} column '{name}' not found; available columns: {string.Join(", ", schema.Where(c => !c.IsHidden).Select(c => c.Name))}.");
+
+    private static int IndexOfNonFinite(ReadOnlySpan<float> values)
+    {
+        for (int i = 0; i < values.Length; i++) if (!float.IsFinite(values[i])) return i;
+        return -1;
+    }
+
+    /// <summary>ML.NET's own type names: "Vector&lt;Single, 784&gt;", "Vector&lt;Single&gt; (variable size)", "Key&lt;UInt32, 0-9&gt;".</summary>
+    internal static string Describe(DataViewType type) => type switch
+    {
+        VectorDataViewType { IsKnownSize: false } v => $"Vector<{v.ItemType}> (variable size)",
+        _ => type.ToString() ?? type.GetType().Name,
+    };
+}
