@@ -1,0 +1,46 @@
+using System.Globalization;
+
+namespace MLNet.DeepExtensions.Samples.ClassicalVsDeep;
+
+/// <summary>Command-line settings with their defaults.</summary>
+/// <param name="DataSet">"digits" (default), "fashion-mnist", or the path of a numeric CSV file.</param>
+/// <param name="Label">Label column of a CSV data set. Default "label".</param>
+/// <param name="Epochs">DeepMlp epochs, or null for the data set's default.</param>
+/// <param name="ReportDirectory">Where report.json, report.md and accuracy-vs-time.png go. Default "reports".</param>
+/// <param name="SkipSlow">Leave out the slow tree ensembles (LightGbm, OVA FastForest) for a quick run.</param>
+/// <param name="Threads">Threads for LightGbm and DeepMlp. Default: one per core.</param>
+internal sealed record CommandLine(string DataSet, string Label, int? Epochs, string ReportDirectory, bool SkipSlow, int Threads)
+{
+    public const string Usage =
+        "usage: ClassicalVsDeep [--dataset digits|fashion-mnist|PATH.csv] [--label COLUMN] [--epochs N] [--report-dir DIR] [--skip-slow] [--threads N]";
+
+    public static CommandLine Parse(string[] args)
+    {
+        var result = new CommandLine("digits", "label", null, "reports", false, Environment.ProcessorCount);
+        for (int i = 0; i < args.Length; i++)
+        {
+            string option = args[i];
+            if (option == "--skip-slow")
+            {
+                result = result with { SkipSlow = true };
+                continue;
+            }
+            if (option is "-h" or "--help") throw new ArgumentException(Usage);
+            string value = i + 1 < args.Length ? args[++i] : throw new ArgumentException($"Option {option} needs a value.\n{Usage}");
+            result = option switch
+            {
+                "--dataset" => result with { DataSet = value },
+                "--label" => result with { Label = value },
+                "--epochs" => result with { Epochs = Positive(option, value) },
+                "--report-dir" => result with { ReportDirectory = value },
+                "--threads" => result with { Threads = Positive(option, value) },
+                _ => throw new ArgumentException($"Unknown option {option}.\n{Usage}"),
+            };
+        }
+        return result;
+    }
+
+    private static int Positive(string option, string value) =>
+        int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out int n) && n > 0
+            ? n : throw new ArgumentException($"Option {option} needs a positive integer; got '{value}'.");
+}
