@@ -235,19 +235,26 @@ public sealed class DeepMlpBadInputTests
             _ml.Model.Save(model, data.Schema, path);
             var bytes = File.ReadAllBytes(path);
             File.WriteAllBytes(path, bytes.AsSpan(0, bytes.Length / 2).ToArray());
-            Assert.StartsWith(TruncatedMessage, MessageOf(() => _ml.Model.Load(path, out _)));
+            string expected = $"Model file '{path}' ({bytes.Length / 2} bytes) is truncated or corrupted: expected an ML.NET model saved with ml.Model.Save (a zip archive with a TransformerChain entry); ";
+            var e = Assert.Throws<InvalidDataException>(() => _ml.Model.LoadDeepModel(path, out _));
+            Assert.StartsWith(expected, e.Message);
+
             var corrupted = (byte[])bytes.Clone();
-            for (int i = 40; i < corrupted.Length - 40; i += 7) corrupted[i] ^= 0x5A;
+            for (int i = bytes.Length / 3; i < bytes.Length * 2 / 3; i += 5) corrupted[i] ^= 0x5A; // inside the entries' data
             File.WriteAllBytes(path, corrupted);
-            Assert.NotEqual("(no exception)", MessageOf(() => _ml.Model.Load(path, out _)));
+            e = Assert.Throws<InvalidDataException>(() => _ml.Model.LoadDeepModel(path, out _));
+            Assert.StartsWith($"Model file '{path}' ({bytes.Length} bytes) is truncated or corrupted: expected an ML.NET model saved with ml.Model.Save", e.Message);
+
+            File.WriteAllBytes(path, bytes);
+            var loaded = _ml.Model.LoadDeepModel(path, out var schema); // the intact file loads
+            Assert.Equal(data.Schema["Features"].Type, schema["Features"].Type);
+            Assert.NotNull(loaded);
         }
         finally
         {
             File.Delete(path);
         }
     }
-
-    private const string TruncatedMessage = "PLACEHOLDER";
 
     // ML.NET keeps SchemaShape.Create internal; a pipeline author gets the shape from the previous estimator.
     private static SchemaShape ShapeOf(DataViewSchema schema) =>
