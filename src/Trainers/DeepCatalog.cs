@@ -47,6 +47,14 @@ public static class DeepCatalog
     public static DeepMlpTrainer DeepMlp(this RegressionCatalog.RegressionTrainers catalog, DeepMlpTrainer.Options options)
         => Create(catalog, DeepMlpTask.Regression, options);
 
+    /// <summary>
+    /// Loads a model saved with <c>ml.Model.Save</c>, like <see cref="ModelOperationsCatalog.Load(string, out DataViewSchema)"/>,
+    /// after checking the file: a missing, truncated or corrupted file gets an exception naming the path, what was
+    /// expected and what was found.
+    /// </summary>
+    public static ITransformer LoadDeepModel(this ModelOperationsCatalog catalog, string filePath, out DataViewSchema inputSchema)
+        => ModelFileCheck.Load(catalog, filePath, out inputSchema);
+
     private static DeepMlpTrainer.Options Simple(string labelColumnName, string featureColumnName, int[]? hiddenLayers, int epochs, int batchSize, float learningRate) => new()
     {
         LabelColumnName = labelColumnName,

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using MLNet.DeepExtensions.Networks;
@@ -77,7 +78,7 @@ internal static class TrainingDataReader
                 if (bad >= 0)
                 {
                     throw new InvalidOperationException(
-                        $"{dataName}: feature column '{featureColumn}' has {destination[bad]} at row {rows}, slot {bad}; features must be finite (replace missing values first, e.g. ml.Transforms.ReplaceMissingValues).");
+                        $"{dataName}: feature column '{featureColumn}' has {destination[bad].ToString(CultureInfo.InvariantCulture)} at row {rows}, slot {bad}; features must be finite (replace missing values first, e.g. ml.Transforms.ReplaceMissingValues).");
                 }
                 float target = getLabel();
                 if (float.IsNaN(target))
@@ -88,7 +89,7 @@ internal static class TrainingDataReader
                 }
                 if (float.IsInfinity(target))
                 {
-                    throw new InvalidOperationException($"{dataName}: label column '{labelColumn}' is {target} at row {rows}; labels must be finite.");
+                    throw new InvalidOperationException($"{dataName}: label column '{labelColumn}' is {target.ToString(CultureInfo.InvariantCulture)} at row {rows}; labels must be finite.");
                 }
                 targets[rows++] = target;
             }

@@ -1,0 +1,98 @@
+using MLNet.DeepExtensions.Kernels;
+using MLNet.DeepExtensions.Networks.Layers;
+
+namespace MLNet.DeepExtensions.Networks.Onnx;
+
+/// <summary>
+/// Writes each layer as ONNX nodes. Every layer reads and writes a [N, features] float tensor: the exporter flattens
+/// the input once (row-major storage makes Flatten a no-op), so dense, norm and maxout layers all see rows.
+/// </summary>
+internal static class OnnxLayerWriters
+{
+    // SELU constants of ActivationMath (PyTorch's), written explicitly: ONNX's Selu defaults are rounded differently.
+    private const float SeluLambda = 1.0507009873554805f;
+    private const float SeluAlpha = 1.6732632423543772f;
+    private const float InverseSqrt2 = 0.70710678118654752f;
+
+    /// <summary>Adds the nodes of <paramref name="layer"/> applied to <paramref name="x"/> ([N, InputShape.Size]); returns its output.</summary>
+    public static string Write(OnnxGraphBuilder g, Layer layer, string x, OnnxParameterValues values) => layer switch
+    {
+        DenseLayer dense => Dense(g, dense, x, values),
+        ActivationLayer activation => Activation(g, activation.Activation, x, activation.Name),
+        MaxoutLayer maxout => Maxout(g, maxout, x),
+        BatchNormLayer batchNorm => BatchNorm(g, batchNorm, x, values),
+        LayerNormLayer layerNorm => LayerNorm(g, layerNorm, x, values),
+        DropoutLayer or FlattenLayer => x, // identity at inference / no data movement on row-major rows
+        _ => throw new NotSupportedException(
+            $"Layer '{layer.Name}' of type {layer.GetType().Name} cannot be exported to ONNX: the exporter knows DenseLayer, ActivationLayer, MaxoutLayer, BatchNormLayer, LayerNormLayer, DropoutLayer and FlattenLayer."),
+    };
+
+    // y = x·Wᵀ + b is Gemm with transB = 1 on W's (units, inputs) layout; without bias Gemm's C input is omitted (optional since opset 11).
+    private static string Dense(OnnxGraphBuilder g, DenseLayer layer, string x, OnnxParameterValues values)
+    {
+        long inputs = layer.InputShape.Size;
+        string weight = g.AddInitializer(layer.Weight.Name, name => OnnxTensor.FromFloats(name, [layer.Units, inputs], values.Of(layer.Weight)));
+        var bias = layer.Bias;
+        string[] operands = bias is null
+            ? [x, weight]
+            : [x, weight, g.AddInitializer(bias.Name, name => OnnxTensor.FromFloats(name, [layer.Units], values.Of(bias)))];
+        return g.Node("Gemm", operands, $"{layer.Name}.output", OnnxAttribute.Int("transB", 1));
+    }
+
+    private static string Activation(OnnxGraphBuilder g, Activation activation, string x, string name)
+    {
+        string output = $"{name}.output";
+        switch (activation.Kind)
+        {
+            case ActivationKind.Identity: return x;
+            case ActivationKind.Sigmoid: return g.Node("Sigmoid", [x], output);
+            case ActivationKind.Tanh: return g.Node("Tanh", [x], output);
+            case ActivationKind.Relu: return g.Node("Relu", [x], output);
+            case ActivationKind.LeakyRelu: return g.Node("LeakyRelu", [x], output, OnnxAttribute.Float("alpha", activation.Alpha));
+            case ActivationKind.Elu: return g.Node("Elu", [x], output, OnnxAttribute.Float("alpha", activation.Alpha));
+            case ActivationKind.Selu:
+                return g.Node("Selu", [x], output, OnnxAttribute.Float("alpha", SeluAlpha), OnnxAttribute.Float("gamma", SeluLambda));
+            case ActivationKind.Softplus: return g.Node("Softplus", [x], output);
+            case ActivationKind.Swish:
+                // Opset 17 has no Swish/SiLU: x·σ(x).
+                return g.Node("Mul", [x, g.Node("Sigmoid", [x], $"{name}.sigmoid")], output);
+            case ActivationKind.Gelu:
+            {
+                // Gelu is an operator only from opset 20: the exact form 0.5·x·(1 + erf(x/√2)).
+                string erf = g.Node("Erf", [g.Node("Mul", [x, g.ScalarFloat($"{name}.inverse_sqrt2", InverseSqrt2)], $"{name}.scaled")], $"{name}.erf");
+                string onePlus = g.Node("Add", [erf, g.ScalarFloat($"{name}.one", 1f)], $"{name}.one_plus_erf");
+                string halfX = g.Node("Mul", [x, g.ScalarFloat($"{name}.half", 0.5f)], $"{name}.half_x");
+                return g.Node("Mul", [halfX, onePlus], output);
+            }
+            default:
+                throw new NotSupportedException($"Activation layer '{name}': activation {activation.Kind} cannot be exported to ONNX.");
+        }
+    }
+
+    // [N, units·pieces] → [N, units, pieces] (shape 0 copies N) → max over the pieces axis. Opset 17's ReduceMax takes axes as an attribute.
+    private static string Maxout(OnnxGraphBuilder g, MaxoutLayer layer, string x)
+    {
+        long units = layer.OutputShape.Size;
+        string shape = g.Int64Vector($"{layer.Name}.shape", 0, units, layer.Pieces);
+        string grouped = g.Node("Reshape", [x, shape], $"{layer.Name}.grouped");
+        return g.Node("ReduceMax", [grouped], $"{layer.Name}.output", OnnxAttribute.Ints("axes", 2), OnnxAttribute.Int("keepdims", 0));
+    }
+
+    // Inference mode: the running statistics (ParameterStore state). BatchNormalization takes [N, C] with C = features.
+    private static string BatchNorm(OnnxGraphBuilder g, BatchNormLayer layer, string x, OnnxParameterValues values)
+    {
+        long f = layer.InputShape.Size;
+        string Tensor(string suffix) => g.AddInitializer($"{layer.Name}.{suffix}", name => OnnxTensor.FromFloats(name, [f], values.Of($"{layer.Name}.{suffix}")));
+        string[] operands = [x, Tensor("gamma"), Tensor("beta"), Tensor("running_mean"), Tensor("running_variance")];
+        return g.Node("BatchNormalization", operands, $"{layer.Name}.output", OnnxAttribute.Float("epsilon", layer.Epsilon));
+    }
+
+    // Normalizes each row over its features (last axis); LayerNormalization is in the default domain from opset 17.
+    private static string LayerNorm(OnnxGraphBuilder g, LayerNormLayer layer, string x, OnnxParameterValues values)
+    {
+        long f = layer.InputShape.Size;
+        string Tensor(string suffix) => g.AddInitializer($"{layer.Name}.{suffix}", name => OnnxTensor.FromFloats(name, [f], values.Of($"{layer.Name}.{suffix}")));
+        return g.Node("LayerNormalization", [x, Tensor("gamma"), Tensor("beta")], $"{layer.Name}.output",
+            OnnxAttribute.Int("axis", -1), OnnxAttribute.Float("epsilon", layer.Epsilon));
+    }
+}
