@@ -192,6 +192,17 @@ public sealed class DeepMlpMulticlassTests(DigitsModelFixture fixture) : IClassF
     }
 
     [Fact]
+    public void PermutationFeatureImportanceRunsOnTheModel()
+    {
+        var sample = Ml.Data.TakeRows(fixture.Test, 120);
+        var importance = Ml.MulticlassClassification.PermutationFeatureImportance(fixture.Model, sample, permutationCount: 1);
+        Assert.Equal(64, importance.Count);
+        // Border pixels of the 8x8 digits are almost always blank: permuting them costs nothing; central pixels matter.
+        double Drop(int slot) => -importance.First(kv => kv.Key.EndsWith($"[{slot}]", StringComparison.Ordinal) || kv.Key == $"Slot {slot}" || kv.Key == slot.ToString(CultureInfo.InvariantCulture)).Value.MicroAccuracy.Mean;
+        Assert.True(Enumerable.Range(0, 64).Max(Drop) > 0.01, "some pixel must matter");
+    }
+
+    [Fact]
     public void SameSeedGivesTheSameModel()
     {
         var ml = new MLContext(seed: 0);
