@@ -135,8 +135,8 @@ public sealed partial class DeepMlpTrainer : IEstimator<DeepMlpTransformer>
                 ["feature_column"] = o.FeatureColumnName,
                 ["trained_on"] = backend.Description,
             };
-            var onnx = OnnxExporter.Export(network, ScoringChain.ExportOptions(Task, o.FeatureColumnName, batchDimension: false, labels, metadata));
-            var scoring = ScoringChain.Build(new MLContext(o.Seed), Task, o.FeatureColumnName, onnx, labels, trainData.Schema);
+            var onnx = OnnxExporter.Export(network, ScoringChain.ExportOptions(Task, o.FeatureColumnName, forScoringChain: true, labels, metadata));
+            var scoring = ScoringChain.Build(new MLContext(o.Seed), Task, o.FeatureColumnName, o.LabelColumnName, outputs, onnx, trainData.Schema);
             var info = new DeepNetworkInfo(network.Summary(), architecture, network.ParameterCount, width, outputs, backend.Description);
             return new DeepMlpTransformer(Task, o.FeatureColumnName, network, backend, scoring, labels, metadata, history, info);
         }

@@ -14,9 +14,9 @@ namespace MLNet.DeepExtensions;
 /// </summary>
 /// <remarks>
 /// Save format: <c>ml.Model.Save</c> writes an equivalent chain of ML.NET's own transformers — an OnnxTransformer
-/// holding the network as ONNX bytes inside the model zip (architecture in the ONNX metadata), plus, for multiclass,
-/// the key mapping of PredictedLabel. <c>ml.Model.Load</c> returns that chain; it needs Microsoft.ML.OnnxTransformer,
-/// not this package. Scoring goes through the same chain, so a loaded model predicts exactly as the fitted one.
+/// holding the network as ONNX bytes inside the model zip (architecture in the ONNX metadata), then ML.NET's standard
+/// prediction transformer of the task over the network's outputs. <c>ml.Model.Load</c> returns that chain; it needs
+/// Microsoft.ML.OnnxTransformer, not this package. Scoring goes through the same chain, so a loaded model predicts exactly as the fitted one.
 /// The transformer also owns the trained network on its compute backend (for <see cref="ExportOnnx(Stream)"/>);
 /// dispose it to free that memory.
 /// </remarks>
@@ -90,7 +90,7 @@ public sealed class DeepMlpTransformer : ITransformer, ICanSaveModel, IDisposabl
     public void ExportOnnx(Stream destination)
     {
         ArgumentNullException.ThrowIfNull(destination);
-        var bytes = OnnxExporter.Export(_network, ScoringChain.ExportOptions(Task, FeatureColumnName, batchDimension: true, _labels, _metadata));
+        var bytes = OnnxExporter.Export(_network, ScoringChain.ExportOptions(Task, FeatureColumnName, forScoringChain: false, _labels, _metadata));
         destination.Write(bytes);
     }
 

@@ -4,9 +4,8 @@ using Microsoft.ML.Data;
 namespace MLNet.DeepExtensions;
 
 /// <summary>
-/// The values of a key-typed label in key order ("cat", "dog", ...), read from its KeyValues annotation; the
-/// scoring chain gives PredictedLabel the same key values, so Evaluate and MapKeyToValue see the label's names.
-/// Without the annotation the values are the class indices 0..K−1.
+/// The values of a key-typed label in key order ("cat", "dog", ...), read from its KeyValues annotation, for the
+/// "PredictedLabelValue" output of an exported ONNX model. Without the annotation the values are the class indices 0..K−1.
 /// </summary>
 internal sealed class LabelKeyValues
 {
@@ -49,28 +48,5 @@ internal sealed class LabelKeyValues
         var buffer = default(VBuffer<T>);
         label.GetKeyValues(ref buffer);
         return buffer.DenseValues().ToArray();
-    }
-
-    /// <summary>A one-column data view ("Value") of the values, in key order, for MapValueToKey's keyData.</summary>
-    public IDataView ToDataView(MLContext ml) => Values switch
-    {
-        string[] v => ml.Data.LoadFromEnumerable(v.Select(x => new Row<string> { Value = x })),
-        float[] v => ml.Data.LoadFromEnumerable(v.Select(x => new Row<float> { Value = x })),
-        double[] v => ml.Data.LoadFromEnumerable(v.Select(x => new Row<double> { Value = x })),
-        int[] v => ml.Data.LoadFromEnumerable(v.Select(x => new Row<int> { Value = x })),
-        uint[] v => ml.Data.LoadFromEnumerable(v.Select(x => new Row<uint> { Value = x })),
-        long[] v => ml.Data.LoadFromEnumerable(v.Select(x => new Row<long> { Value = x })),
-        ulong[] v => ml.Data.LoadFromEnumerable(v.Select(x => new Row<ulong> { Value = x })),
-        short[] v => ml.Data.LoadFromEnumerable(v.Select(x => new Row<short> { Value = x })),
-        ushort[] v => ml.Data.LoadFromEnumerable(v.Select(x => new Row<ushort> { Value = x })),
-        sbyte[] v => ml.Data.LoadFromEnumerable(v.Select(x => new Row<sbyte> { Value = x })),
-        byte[] v => ml.Data.LoadFromEnumerable(v.Select(x => new Row<byte> { Value = x })),
-        bool[] v => ml.Data.LoadFromEnumerable(v.Select(x => new Row<bool> { Value = x })),
-        _ => throw new InvalidOperationException($"Unsupported label key value type {Values.GetType().Name}."),
-    };
-
-    private sealed class Row<T>
-    {
-        public T Value = default!;
     }
 }

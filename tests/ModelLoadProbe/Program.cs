@@ -48,4 +48,7 @@ return 0;
 internal sealed class FeatureRow
 {
     public float[] Features = [];
+
+    // The saved pipeline may start with MapValueToKey("Label"), which needs the column even when scoring.
+    public float Label = 0f;
 }

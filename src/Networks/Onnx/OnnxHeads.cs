@@ -7,7 +7,9 @@ namespace MLNet.DeepExtensions.Networks.Onnx;
 /// <remarks>
 /// Without a batch dimension ML.NET's OnnxTransformer maps [K] to a vector column and [] to a scalar column, so the
 /// leading 1 is squeezed away: Score [K] for raw and multiclass, scalars for everything else. With one, every output
-/// keeps the leading "N".
+/// keeps the leading "N". Caveat measured with ML.NET 5.0.1: OnnxTransformer types a rank-0 output as a scalar column
+/// but its getter throws ArgumentNullException when the value is read (OnnxTransformer.Mapper.MakeObjectGetter calls
+/// AsEnumerable&lt;NamedOnnxValue&gt;() on a tensor); [K] outputs read fine.
 /// </remarks>
 internal static class OnnxHeads
 {

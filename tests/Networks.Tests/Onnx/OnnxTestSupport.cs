@@ -102,10 +102,15 @@ internal sealed record OnnxOutput(int[] Shape, Type ElementType, Array Values)
     public static OnnxOutput From(DisposableNamedOnnxValue value) => value.ElementType switch
     {
         TensorElementType.Float => Of(value.AsTensor<float>()),
+        TensorElementType.Double => Of(value.AsTensor<double>()),
+        TensorElementType.Int8 => Of(value.AsTensor<sbyte>()),
+        TensorElementType.UInt8 => Of(value.AsTensor<byte>()),
+        TensorElementType.Int16 => Of(value.AsTensor<short>()),
+        TensorElementType.UInt16 => Of(value.AsTensor<ushort>()),
+        TensorElementType.Int32 => Of(value.AsTensor<int>()),
         TensorElementType.UInt32 => Of(value.AsTensor<uint>()),
         TensorElementType.Int64 => Of(value.AsTensor<long>()),
-        TensorElementType.Int32 => Of(value.AsTensor<int>()),
-        TensorElementType.Double => Of(value.AsTensor<double>()),
+        TensorElementType.UInt64 => Of(value.AsTensor<ulong>()),
         TensorElementType.Bool => Of(value.AsTensor<bool>()),
         TensorElementType.String => Of(value.AsTensor<string>()),
         _ => throw new NotSupportedException($"Output '{value.Name}' has element type {value.ElementType}, not handled by the tests."),
