@@ -30,7 +30,10 @@ internal static class AccuracyChart
         double ySpan = Math.Max(maxAccuracy - minAccuracy, 0.01);
         double bottom = minAccuracy - ySpan * 0.15, top = maxAccuracy + ySpan * 0.15;
 
-        var placed = new List<(double X0, double Y0, double X1, double Y1)>();
+        double PixelX(double x) => (x - left) / (right - left) * AreaWidth;
+        double PixelY(double y) => (top - y) / (top - bottom) * AreaHeight;
+        // Every marker is an obstacle for the labels, as is every label already placed.
+        var placed = results.Select(r => (PixelX(X(r.TrainSeconds)) - 7, PixelY(r.MicroAccuracy) - 7, PixelX(X(r.TrainSeconds)) + 7, PixelY(r.MicroAccuracy) + 7)).ToList();
         var legendDone = new HashSet<string>();
         foreach (var result in results.OrderByDescending(r => r.MicroAccuracy).ThenBy(r => r.TrainSeconds))
         {
@@ -41,7 +44,7 @@ internal static class AccuracyChart
             if (legendDone.Add(result.Family)) marker.LegendText = result.Family;
 
             string text = $"{result.Trainer} ({result.MicroAccuracy:F3})";
-            double px = (x - left) / (right - left) * AreaWidth, py = (top - y) / (top - bottom) * AreaHeight;
+            double px = PixelX(x), py = PixelY(y);
             var (dx, dy) = FreeSpot(placed, px, py, text.Length * CharWidth);
             var label = plot.Add.Text(text, x, y);
             label.LabelFontSize = FontSize;
@@ -56,7 +59,7 @@ internal static class AccuracyChart
         plot.Title($"{dataSet}: test accuracy vs training time");
         plot.XLabel(logScale ? "training seconds (log scale)" : "training seconds");
         plot.YLabel("micro-accuracy (test)");
-        plot.ShowLegend(Alignment.LowerRight);
+        plot.ShowLegend(Alignment.UpperLeft);
         plot.SavePng(path, Width, Height);
     }
 

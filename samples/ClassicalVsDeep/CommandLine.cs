@@ -25,15 +25,15 @@ internal sealed record CommandLine(string DataSet, string Label, int? Epochs, st
                 result = result with { SkipSlow = true };
                 continue;
             }
-            if (option is "-h" or "--help") throw new ArgumentException(Usage);
+            if (option is not ("--dataset" or "--label" or "--epochs" or "--report-dir" or "--threads")) throw new ArgumentException($"Unknown option {option}.\n{Usage}");
             string value = i + 1 < args.Length ? args[++i] : throw new ArgumentException($"Option {option} needs a value.\n{Usage}");
             result = option switch
             {
                 "--dataset" => result with { DataSet = value },
                 "--label" => result with { Label = value },
                 "--epochs" => result with { Epochs = Positive(option, value) },
-                "--report-dir" => result with { ReportDirectory = value },
                 "--threads" => result with { Threads = Positive(option, value) },
+                "--report-dir" => result with { ReportDirectory = value },
                 _ => throw new ArgumentException($"Unknown option {option}.\n{Usage}"),
             };
         }
