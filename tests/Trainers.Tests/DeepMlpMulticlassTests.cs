@@ -192,6 +192,27 @@ public sealed class DeepMlpMulticlassTests(DigitsModelFixture fixture) : IClassF
     }
 
     [Fact]
+    public void ExportedFilePassesTheOnnxChecker()
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"deepmlp-{Guid.NewGuid():N}.onnx");
+        try
+        {
+            fixture.Deep.ExportOnnx(path);
+            string script = Path.Combine(TestData.RepositoryRoot(), "tests", "scripts", "check_onnx.py");
+            var start = new ProcessStartInfo("/usr/bin/python3", [script, path]) { RedirectStandardOutput = true, RedirectStandardError = true };
+            using var process = Process.Start(start)!;
+            string output = process.StandardOutput.ReadToEnd() + process.StandardError.ReadToEnd();
+            process.WaitForExit();
+            Assert.True(process.ExitCode == 0, $"ONNX checker failed (install python3-onnx if onnx is missing): {output}");
+            Assert.Contains("ok", output);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
     public void PermutationFeatureImportanceRunsOnTheModel()
     {
         // ML.NET's per-predictor overload: the transformer is an ISingleFeaturePredictionTransformer, the data is its input.
