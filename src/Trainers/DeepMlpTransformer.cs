@@ -20,7 +20,7 @@ namespace MLNet.DeepExtensions;
 /// The transformer also owns the trained network on its compute backend (for <see cref="ExportOnnx(Stream)"/>);
 /// dispose it to free that memory.
 /// </remarks>
-public sealed class DeepMlpTransformer : ITransformer, ICanSaveModel, IDisposable
+public sealed class DeepMlpTransformer : ISingleFeaturePredictionTransformer<DeepNetworkInfo>, ICanSaveModel, IDisposable
 {
     private readonly ITransformer _scoring;
     private readonly Sequential _network;
@@ -53,6 +53,12 @@ public sealed class DeepMlpTransformer : ITransformer, ICanSaveModel, IDisposabl
 
     /// <summary>Per-epoch reports of training, and what early stopping did.</summary>
     public TrainingHistory History { get; }
+
+    /// <summary>The network (as a prediction transformer's model: lets PermutationFeatureImportance find the predictor).</summary>
+    DeepNetworkInfo IPredictionTransformer<DeepNetworkInfo>.Model => Network;
+
+    /// <summary>Vector&lt;Single, InputSize&gt;: the feature column as in training.</summary>
+    public DataViewType FeatureColumnType => new VectorDataViewType(NumberDataViewType.Single, Network.InputSize);
 
     /// <inheritdoc/>
     public bool IsRowToRowMapper => _scoring.IsRowToRowMapper;
