@@ -44,6 +44,18 @@ public abstract class ComputeBackend : IDisposable
         UploadCore(source, destination);
     }
 
+    /// <summary>
+    /// A buffer with <paramref name="source"/>'s values for operations that only read it (a whole training set that
+    /// minibatches are gathered from). A backend whose memory is host memory may share the array instead of copying
+    /// it (<see cref="Backends.ManagedCpuBackend"/> does: no second copy of the data set, no page churn), so the array must not
+    /// change while the buffer is alive. Dispose the buffer when done.
+    /// </summary>
+    public DeviceBuffer UploadShared(float[] source)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        return UploadSharedCore(source);
+    }
+
     /// <summary>Copies the first <c>destination.Length</c> elements of <paramref name="source"/> to the host.</summary>
     public void Download(DeviceBuffer source, Span<float> destination)
     {
@@ -466,6 +478,13 @@ public abstract class ComputeBackend : IDisposable
     protected abstract DeviceBuffer AllocateCore(int length);
     /// <summary>See <see cref="Upload"/>.</summary>
     protected abstract void UploadCore(ReadOnlySpan<float> source, DeviceBuffer destination);
+    /// <summary>See <see cref="UploadShared"/>; by default a new buffer and an upload.</summary>
+    protected virtual DeviceBuffer UploadSharedCore(float[] source)
+    {
+        var buffer = AllocateCore(source.Length);
+        UploadCore(source, buffer);
+        return buffer;
+    }
     /// <summary>See <see cref="Download"/>.</summary>
     protected abstract void DownloadCore(DeviceBuffer source, Span<float> destination);
     /// <summary>See <see cref="Copy"/>.</summary>

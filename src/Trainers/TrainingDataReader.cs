@@ -156,6 +156,8 @@ internal static class TrainingDataReader
 
     private static int IndexOfNonFinite(ReadOnlySpan<float> values)
     {
+        // A finite sum proves every value finite (NaN and ±∞ propagate), in one SIMD pass.
+        if (float.IsFinite(System.Numerics.Tensors.TensorPrimitives.Sum(values))) return -1;
         for (int i = 0; i < values.Length; i++) if (!float.IsFinite(values[i])) return i;
         return -1;
     }

@@ -10,6 +10,7 @@ namespace MLNet.DeepExtensions.Kernels.Backends;
 internal sealed unsafe class ManagedBuffer : DeviceBuffer
 {
     private readonly ManagedCpuBackend _backend;
+    private GCHandle _pin; // set only for a caller's array shared by UploadShared: freed on Dispose
 
     /// <summary>Creates a window of <paramref name="length"/> elements of <paramref name="data"/> from <paramref name="offset"/>.</summary>
     public ManagedBuffer(ManagedCpuBackend backend, float[] data, int offset, int length)
@@ -19,6 +20,10 @@ internal sealed unsafe class ManagedBuffer : DeviceBuffer
         Data = data;
         Offset = offset;
     }
+
+    /// <summary>Shares a caller's (unpinned) array, pinning it until the buffer is disposed.</summary>
+    public static ManagedBuffer Pin(ManagedCpuBackend backend, float[] data) =>
+        new(backend, data, 0, data.Length) { _pin = GCHandle.Alloc(data, GCHandleType.Pinned) };
 
     /// <summary>The owner's pinned storage, shared by every view.</summary>
     public float[] Data { get; }
@@ -37,4 +42,11 @@ internal sealed unsafe class ManagedBuffer : DeviceBuffer
 
     /// <inheritdoc />
     protected override DeviceBuffer SliceCore(int start, int length) => new ManagedBuffer(_backend, Data, Offset + start, length);
+
+    /// <inheritdoc />
+    protected override void Dispose(bool disposing)
+    {
+        if (_pin.IsAllocated) _pin.Free();
+        base.Dispose(disposing);
+    }
 }

@@ -49,6 +49,10 @@ public sealed unsafe class ManagedCpuBackend : ComputeBackend
         new ManagedBuffer(this, GC.AllocateArray<float>(length, pinned: true), 0, length);
 
     /// <inheritdoc />
+    /// <remarks>Shares the array, pinned for the buffer's lifetime: the GEMM may take its address.</remarks>
+    protected override DeviceBuffer UploadSharedCore(float[] source) => ManagedBuffer.Pin(this, source);
+
+    /// <inheritdoc />
     protected override void UploadCore(ReadOnlySpan<float> source, DeviceBuffer destination) => source.CopyTo(F(destination, source.Length));
 
     /// <inheritdoc />

@@ -28,7 +28,10 @@ public sealed class Dataset
         {
             throw new ArgumentException($"{name}: {count} samples need {(long)count * targetWidth} target values ({targetWidth} per sample); got {targets.Length}.", nameof(targets));
         }
-        for (int i = 0; i < features.Length; i++)
+        // A finite sum proves every value finite (NaN and ±∞ propagate through a sum), in one SIMD pass;
+        // only a non-finite sum (or an overflow) pays for the scalar search that names the value.
+        bool checkEach = !float.IsFinite(System.Numerics.Tensors.TensorPrimitives.Sum(features));
+        for (int i = 0; checkEach && i < features.Length; i++)
         {
             if (!float.IsFinite(features[i]))
             {

@@ -44,15 +44,12 @@ public sealed class NetworkTrainer
             throw new ArgumentException($"Early stopping monitors {o.EarlyStopping.Monitor}, which needs validation data: pass a validation set or set ValidationFraction > 0.", nameof(validation));
         }
 
-        var backend = model.Backend;
-        int width = model.InputShape.Size, outputs = model.OutputShape.Size, targetWidth = loss.TargetWidth(outputs);
         int batchSize = Math.Min(o.BatchSize, train.Count);
-        model.EnsureCapacity(batchSize);
-        loss.Allocate(backend, batchSize, outputs);
         o.Optimizer.Reset();
         o.Schedule?.Reset();
 
-        using var session = new DeviceData(backend, train, batchSize, width, targetWidth, outputs);
+        using var stepper = new TrainingStep(model, loss, o.Optimizer, train, batchSize, o.GradientClipValue, o.GradientClipNorm);
+        var backend = model.Backend;
         using var snapshot = o.EarlyStopping is { RestoreBestWeights: true } ? backend.Allocate(model.Parameters.TrainableCount + model.Parameters.StateCount) : null;
         var tracker = o.EarlyStopping is null ? null : new EarlyStoppingTracker(o.EarlyStopping, o.EarlyStopping.Monitor == MonitoredValue.ValidationMetric && loss.HigherMetricIsBetter);
         var order = Enumerable.Range(0, train.Count).ToArray();
@@ -72,12 +69,7 @@ public sealed class NetworkTrainer
             {
                 o.CancellationToken.ThrowIfCancellationRequested();
                 int n = Math.Min(batchSize, train.Count - start);
-                var rows = order.AsSpan(start, n);
-                backend.GatherRows(session.Features, width, rows, session.BatchFeatures);
-                backend.GatherRows(session.Targets, targetWidth, rows, session.BatchTargets);
-                model.Parameters.ZeroGradients();
-                var output = model.Forward(session.BatchFeatures, n, training: true, step++);
-                double batchLoss = loss.Compute(output, session.BatchTargets, n, session.DOutput);
+                double batchLoss = stepper.Forward(order.AsSpan(start, n), step++);
                 if (!double.IsFinite(batchLoss))
                 {
                     throw new InvalidOperationException(
@@ -85,9 +77,7 @@ public sealed class NetworkTrainer
                         "Lower the learning rate, normalize the features, or set GradientClipNorm.");
                 }
                 lossSum += batchLoss * n;
-                model.Backward(session.DOutput, n);
-                ClipGradients(model.Parameters);
-                o.Optimizer.Step(model.Parameters, learningRate);
+                stepper.BackwardAndUpdate(learningRate);
             }
             backend.Synchronize();
             double seconds = clock.Elapsed.TotalSeconds;
@@ -162,18 +152,6 @@ public sealed class NetworkTrainer
         return (lossSum / data.Count, loss.FinishMetric(metricSum, data.Count, outputs));
     }
 
-    private void ClipGradients(ParameterStore parameters)
-    {
-        var backend = parameters.Gradients.Backend;
-        int n = parameters.TrainableCount;
-        if (_options.GradientClipValue > 0f) backend.Clamp(parameters.Gradients, -_options.GradientClipValue, _options.GradientClipValue, n);
-        if (_options.GradientClipNorm > 0f)
-        {
-            double norm = Math.Sqrt(backend.SquaredNorm(parameters.Gradients, n));
-            if (norm > _options.GradientClipNorm) backend.Scale(parameters.Gradients, (float)(_options.GradientClipNorm / norm), n);
-        }
-    }
-
     private static void CheckData(Sequential model, Loss loss, Dataset data)
     {
         if (data.Count == 0) throw new ArgumentException($"{data.Name} is empty; training and evaluation need at least one sample.", nameof(data));
@@ -187,35 +165,5 @@ public sealed class NetworkTrainer
             throw new ArgumentException($"{data.Name} has {data.TargetWidth} target value(s) per sample; loss '{loss.Name}' with {model.OutputShape.Size} model outputs expects {expectedTargets}.", nameof(data));
         }
         loss.ValidateTargets(data.Targets, model.OutputShape.Size, data.Name);
-    }
-
-    // The training data lives on the device for the whole run; minibatches are gathered there.
-    private sealed class DeviceData : IDisposable
-    {
-        public DeviceData(ComputeBackend backend, Dataset train, int batchSize, int width, int targetWidth, int outputs)
-        {
-            Features = backend.Allocate(train.Features.Length);
-            Targets = backend.Allocate(train.Targets.Length);
-            backend.Upload(train.Features, Features);
-            backend.Upload(train.Targets, Targets);
-            BatchFeatures = backend.Allocate(batchSize * width);
-            BatchTargets = backend.Allocate(batchSize * targetWidth);
-            DOutput = backend.Allocate(batchSize * outputs);
-        }
-
-        public DeviceBuffer Features { get; }
-        public DeviceBuffer Targets { get; }
-        public DeviceBuffer BatchFeatures { get; }
-        public DeviceBuffer BatchTargets { get; }
-        public DeviceBuffer DOutput { get; }
-
-        public void Dispose()
-        {
-            Features.Dispose();
-            Targets.Dispose();
-            BatchFeatures.Dispose();
-            BatchTargets.Dispose();
-            DOutput.Dispose();
-        }
     }
 }

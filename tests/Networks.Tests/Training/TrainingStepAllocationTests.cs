@@ -1,0 +1,59 @@
+using MLNet.DeepExtensions.Networks.Layers;
+using MLNet.DeepExtensions.Networks.Losses;
+using MLNet.DeepExtensions.Networks.Optimizers;
+using MLNet.DeepExtensions.Networks.Training;
+
+namespace MLNet.DeepExtensions.Networks.Tests.Training;
+
+/// <summary>
+/// A training step in steady state allocates nothing on the managed heap (allocation and page churn cost more than
+/// the arithmetic on the target machines): after warm-up, 20 steps of the trainer's own step on the managed CPU
+/// backend, with its worker threads, must not move the allocated-bytes counters.
+/// </summary>
+public sealed class TrainingStepAllocationTests
+{
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void SteadyStateStepAllocatesNothing(bool regularizedAndClipped)
+    {
+        using var backend = new ManagedCpuBackend(numberOfThreads: 2);
+        var (train, _) = TestData.Digits;
+        using var model = new Sequential(
+            new DenseLayer(128), new ActivationLayer(ActivationKind.Relu),
+            new DenseLayer(64), new BatchNormLayer(), new ActivationLayer(ActivationKind.Sigmoid), new DropoutLayer(0.2f),
+            new DenseLayer(10));
+        model.Build(backend, train.FeatureShape, seed: 1);
+        using var loss = new SoftmaxCrossEntropyLoss(labelSmoothing: 0.1f);
+        using var optimizer = new AdamOptimizer { L2Regularization = regularizedAndClipped ? 1e-4f : 0f, WeightDecay = regularizedAndClipped ? 1e-3f : 0f };
+        const int batchSize = 128;
+        using var step = new TrainingStep(model, loss, optimizer, train, batchSize, regularizedAndClipped ? 1f : 0f, regularizedAndClipped ? 5f : 0f);
+        var order = Enumerable.Range(0, train.Count).ToArray();
+        Dataset.Shuffle(order, new Random(3));
+        long stepIndex = 0;
+        double lossSum = 0;
+        void Steps(int count)
+        {
+            for (int i = 0; i < count; i++)
+            {
+                int start = (int)(stepIndex * batchSize % (train.Count - batchSize));
+                lossSum += step.Forward(order.AsSpan(start, batchSize), stepIndex++);
+                step.BackwardAndUpdate(1e-3f);
+            }
+        }
+
+        Steps(30); // warm-up: JIT, optimizer state, tiered recompilation of the hot loops
+        long thread0 = GC.GetAllocatedBytesForCurrentThread();
+        long total0 = GC.GetTotalAllocatedBytes(precise: true);
+        Steps(20);
+        long threadBytes = GC.GetAllocatedBytesForCurrentThread() - thread0;
+        long totalBytes = GC.GetTotalAllocatedBytes(precise: true) - total0;
+
+        Assert.True(double.IsFinite(lossSum));
+        Assert.Equal(0, threadBytes);
+        // Across threads (the GEMM's workers included). Other threads of the test host could allocate meanwhile, so
+        // this bound leaves room for unrelated noise while still catching any per-step allocation (20 steps x even one
+        // small object each would be ~500 bytes).
+        Assert.True(totalBytes < 400, $"{totalBytes} bytes allocated across threads in 20 steps.");
+    }
+}
