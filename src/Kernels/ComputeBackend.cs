@@ -108,6 +108,30 @@ public abstract class ComputeBackend : IDisposable
         GemmCore(transposeA, transposeB, m, n, k, alpha, a, b, beta, c);
     }
 
+    /// <summary>
+    /// A fully connected layer's forward pass with its bias and activation fused: for input (rows, inputs), weight
+    /// (units, inputs) and bias (units) or null, preActivation = input·weightᵀ + bias (rows, units) and
+    /// output = f(preActivation). <paramref name="output"/> may be <paramref name="preActivation"/> itself (then only
+    /// f(z) is kept, which is all inference needs); with the identity, that is a plain linear layer.
+    /// </summary>
+    /// <remarks>Same results as <see cref="Gemm"/> (transposeB, beta 0), <see cref="AddRowVector"/> and
+    /// <see cref="ActivationForward"/> in turn; a backend may fuse them so the output is written once, while it is hot
+    /// in cache (the managed CPU backend applies bias and activation to each GEMM tile as it finishes).</remarks>
+    public void DenseForward(DeviceBuffer input, DeviceBuffer weight, DeviceBuffer? bias, Activation activation,
+        DeviceBuffer preActivation, DeviceBuffer output, int rows, int units, int inputs)
+    {
+        CheckCount(rows, nameof(rows));
+        CheckCount(units, nameof(units));
+        CheckCount(inputs, nameof(inputs));
+        CheckMatrix(input, rows, inputs, nameof(input));
+        CheckMatrix(weight, units, inputs, nameof(weight));
+        if (bias is not null) CheckVector(bias, units, nameof(bias));
+        if (!Enum.IsDefined(activation.Kind)) throw Argument(nameof(activation), "a defined activation kind", activation.Kind);
+        CheckMatrix(preActivation, rows, units, nameof(preActivation));
+        CheckMatrix(output, rows, units, nameof(output));
+        DenseForwardCore(input, weight, bias, activation, preActivation, output, rows, units, inputs);
+    }
+
     /// <summary>x[r, c] += bias[c] for x of shape (rows, columns).</summary>
     public void AddRowVector(DeviceBuffer x, DeviceBuffer bias, int rows, int columns)
     {
@@ -493,6 +517,17 @@ public abstract class ComputeBackend : IDisposable
     protected abstract void FillCore(DeviceBuffer destination, float value, int length);
     /// <summary>See <see cref="Gemm"/>.</summary>
     protected abstract void GemmCore(bool transposeA, bool transposeB, int m, int n, int k, float alpha, DeviceBuffer a, DeviceBuffer b, float beta, DeviceBuffer c);
+    /// <summary>See <see cref="DenseForward"/>; by default the three unfused operations in turn.</summary>
+    protected virtual void DenseForwardCore(DeviceBuffer input, DeviceBuffer weight, DeviceBuffer? bias, Activation activation,
+        DeviceBuffer preActivation, DeviceBuffer output, int rows, int units, int inputs)
+    {
+        GemmCore(false, true, rows, units, inputs, 1f, input, weight, 0f, preActivation);
+        if (bias is not null) AddRowVectorCore(preActivation, bias, rows, units);
+        if (activation.Kind != ActivationKind.Identity || !ReferenceEquals(output, preActivation))
+        {
+            ActivationForwardCore(activation, preActivation, output, rows * units);
+        }
+    }
     /// <summary>See <see cref="AddRowVector"/>.</summary>
     protected abstract void AddRowVectorCore(DeviceBuffer x, DeviceBuffer bias, int rows, int columns);
     /// <summary>See <see cref="SumColumns"/>.</summary>

@@ -103,6 +103,13 @@ public sealed class Sequential : IDisposable
         var x = input;
         for (int i = 0; i < _layers.Length; i++)
         {
+            // Dense → activation runs as one fused op (bias and f applied while the product is in cache).
+            if (_layers[i] is DenseLayer dense && i + 1 < _layers.Length && _layers[i + 1] is ActivationLayer activation)
+            {
+                x = dense.ForwardWithActivation(x, batchSize, activation, training);
+                i++;
+                continue;
+            }
             var context = new ForwardContext(training, StepSeed(step, i));
             x = _layers[i].Forward(x, batchSize, context);
         }

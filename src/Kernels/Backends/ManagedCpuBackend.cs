@@ -72,6 +72,12 @@ public sealed unsafe class ManagedCpuBackend : ComputeBackend
         _gemm.Multiply(transposeA, transposeB, m, n, k, alpha, P(a), P(b), beta, P(c));
 
     /// <inheritdoc />
+    /// <remarks>Bias and activation run in the GEMM's epilogue, per finished tile row panel (see <see cref="ManagedGemm.MultiplyDense"/>).</remarks>
+    protected override void DenseForwardCore(DeviceBuffer input, DeviceBuffer weight, DeviceBuffer? bias, Activation activation,
+        DeviceBuffer preActivation, DeviceBuffer output, int rows, int units, int inputs) =>
+        _gemm.MultiplyDense(rows, units, inputs, P(input), P(weight), bias is null ? null : P(bias), activation, P(preActivation), P(output));
+
+    /// <inheritdoc />
     protected override void AddRowVectorCore(DeviceBuffer x, DeviceBuffer bias, int rows, int columns) =>
         ManagedElementwise.AddRowVector(F(x, rows * columns), F(bias, columns), rows, columns);
 

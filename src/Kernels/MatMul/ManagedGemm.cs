@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using MLNet.DeepExtensions.Kernels.Elementwise;
 
 namespace MLNet.DeepExtensions.Kernels.MatMul;
 
@@ -79,6 +80,12 @@ internal sealed unsafe class ManagedGemm : IDisposable
     private int _packDone;
     private int _taskNext;
     private bool _disposed;
+
+    // Optional epilogue of MultiplyDense: bias and activation applied to each finished row panel of C.
+    private bool _epilogue;
+    private float* _bias;
+    private float* _output;
+    private Activation _activation;
 
     /// <summary>Creates a GEMM that runs on <paramref name="pool"/> with the fastest kernel of this machine.</summary>
     /// <param name="pool">The threads to use; its <see cref="WorkerPool.ThreadCount"/> sizes the per-thread buffers.</param>
@@ -184,6 +191,53 @@ internal sealed unsafe class ManagedGemm : IDisposable
         finally
         {
             _a = _b = _c = null;
+        }
+    }
+
+    /// <summary>
+    /// A dense layer's forward pass: C = A·Bᵀ + bias (A (m, k), B (n, k), bias (n) or null), then output = f(C). The
+    /// bias and activation are applied by the thread that computed each MR-row panel of C, right after its last depth
+    /// block, while the panel is still in L1: no extra passes over C. output may be C itself.
+    /// </summary>
+    public void MultiplyDense(int m, int n, int k, float* a, float* b, float* bias, Activation activation, float* c, float* output)
+    {
+        _epilogue = true;
+        _bias = bias;
+        _output = output;
+        _activation = activation;
+        try
+        {
+            if (k > 0)
+            {
+                Multiply(false, true, m, n, k, 1f, a, b, 0f, c);
+            }
+            else if (m > 0 && n > 0)
+            {
+                // No depth block to hang the epilogue on: C = 0, then bias and activation over all of it.
+                new Span<float>(c, checked(m * n)).Clear();
+                _c = c;
+                _n = n;
+                ApplyEpilogue(0, m, 0, n);
+            }
+        }
+        finally
+        {
+            _epilogue = false;
+            _bias = _output = _c = null;
+        }
+    }
+
+    /// <summary>Adds the bias to rows [row, row + rows) × columns [column, column + columns) of C and writes f of them to the output.</summary>
+    private void ApplyEpilogue(int row, int rows, int column, int columns)
+    {
+        bool writeOutput = _activation.Kind != ActivationKind.Identity || _output != _c;
+        var bias = _bias is null ? ReadOnlySpan<float>.Empty : new ReadOnlySpan<float>(_bias + column, columns);
+        for (int r = row; r < row + rows; r++)
+        {
+            nint at = (nint)r * _n + column;
+            var z = new Span<float>(_c + at, columns);
+            if (_bias is not null) TensorPrimitives.Add(z, bias, z);
+            if (writeOutput) ManagedActivations.Forward(_activation, z, new Span<float>(_output + at, columns));
         }
     }
 
@@ -314,6 +368,11 @@ internal sealed unsafe class ManagedGemm : IDisposable
                     GemmMicroKernels.Run(_isa, depth, aPanel, bPanel, edgeTile, nrMax, 0f);
                     GemmMicroKernels.MergeEdge(edgeTile, nrMax, cRow + j0, _n, mr, nr, beta);
                 }
+            }
+            if (_epilogue && _depthStart + depth == _k)
+            {
+                int firstColumn = firstColumnPanel * nrMax;
+                ApplyEpilogue(i0, mr, _columnStart + firstColumn, Math.Min(endColumnPanel * nrMax, _columns) - firstColumn);
             }
         }
     }

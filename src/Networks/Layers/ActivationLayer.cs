@@ -49,6 +49,17 @@ public sealed class ActivationLayer : Layer
         return _output;
     }
 
+    /// <summary>
+    /// For a forward fused into the preceding <see cref="DenseLayer"/>: takes <paramref name="input"/> (the dense
+    /// output, x) as this layer's cache and returns the buffer the fused op writes f(x) into, as <see cref="Forward"/> would.
+    /// </summary>
+    internal DeviceBuffer AcceptFusedInput(DeviceBuffer input, int batchSize)
+    {
+        CheckBatch(batchSize);
+        _input = input;
+        return _output;
+    }
+
     // dx = dy · f'(x)
     /// <inheritdoc/>
     public override DeviceBuffer? Backward(DeviceBuffer dOutput, int batchSize, bool computeInputGradient)

@@ -67,9 +67,22 @@ public sealed class DenseLayer : Layer
     {
         CheckBatch(batchSize);
         _input = input;
-        Backend.Gemm(false, true, batchSize, Units, InputShape.Size, 1f, input, _weight.Value, 0f, _output);
-        if (_bias is not null) Backend.AddRowVector(_output, _bias.Value, batchSize, Units);
+        Backend.DenseForward(input, _weight.Value, _bias?.Value, new Activation(ActivationKind.Identity), _output, _output, batchSize, Units, InputShape.Size);
         return _output;
+    }
+
+    /// <summary>
+    /// Forward of this layer and of the <paramref name="activation"/> layer after it as one backend op (bias and
+    /// activation fused into the product). Training keeps both caches as the two separate forwards would: this layer's
+    /// output is the activation's input, so both backward passes run unchanged. Inference applies f in place.
+    /// </summary>
+    internal DeviceBuffer ForwardWithActivation(DeviceBuffer input, int batchSize, ActivationLayer activation, bool training)
+    {
+        CheckBatch(batchSize);
+        _input = input;
+        var output = training ? activation.AcceptFusedInput(_output, batchSize) : _output;
+        Backend.DenseForward(input, _weight.Value, _bias?.Value, activation.Activation, _output, output, batchSize, Units, InputShape.Size);
+        return output;
     }
 
     // dW += dyᵀ·x ; db += Σ_batch dy ; dx = dy·W

@@ -111,6 +111,43 @@ public abstract class BackendParityTests : IDisposable
         Compare($"Gemm(tA={transposeA}, tB={transposeB}, {m}x{n}x{k}, alpha -0.75, beta 1.5)", c, m * n, sumScale);
     }
 
+    /// <summary>(rows, units, inputs) with one of each below a tile, several depth blocks (k above 256) and several
+    /// column blocks (n above 512) of the managed GEMM, and k = 0; times activation, bias and output aliasing.</summary>
+    public static IEnumerable<object[]> DenseForwardCases()
+    {
+        int[][] shapes = [[1, 7, 33], [33, 1, 7], [257, 33, 7], [9, 40, 0]];
+        ActivationKind[] kinds = [ActivationKind.Identity, ActivationKind.Relu, ActivationKind.Sigmoid, ActivationKind.Gelu];
+        for (int i = 0; i < shapes.Length; i++)
+        {
+            foreach (var kind in kinds) yield return [shapes[i][0], shapes[i][1], shapes[i][2], kind, (i + (int)kind) % 2 == 0];
+        }
+        // Two depth blocks and two column blocks of the managed GEMM; once only (interpreted ILGPU takes seconds on it).
+        yield return [3, 520, 260, ActivationKind.Relu, true];
+    }
+
+    [Theory]
+    [MemberData(nameof(DenseForwardCases), MemberType = typeof(BackendParityTests))]
+    public void DenseForward(int rows, int units, int inputs, ActivationKind kind, bool withBias)
+    {
+        var rng = new Random(rows * 1000 + units * 10 + inputs);
+        Activation activation = Activation.Default(kind);
+        Twin x = Upload(RandomArray(rng, rows * inputs, -1f, 1f));
+        Twin w = Upload(RandomArray(rng, units * inputs, -1f, 1f));
+        Twin? b = withBias ? Upload(RandomArray(rng, units, -1f, 1f)) : null;
+        // NaN left in the outputs must not leak (preActivation is written, never read first).
+        Twin z = Upload(Enumerable.Repeat(float.NaN, rows * units).ToArray());
+        Twin y = Upload(Enumerable.Repeat(float.NaN, rows * units).ToArray());
+        float sumScale = MathF.Sqrt(Math.Max(inputs, 1));
+        Candidate.DenseForward(x.C, w.C, b?.C, activation, z.C, y.C, rows, units, inputs);
+        Oracle.DenseForward(x.O, w.O, b?.O, activation, z.O, y.O, rows, units, inputs);
+        Compare($"DenseForward({rows}x{units}x{inputs}, {kind}, bias {withBias}) preActivation", z, rows * units, sumScale);
+        Compare($"DenseForward({rows}x{units}x{inputs}, {kind}, bias {withBias}) output", y, rows * units, sumScale);
+        // In place: output is preActivation, as inference uses it.
+        Candidate.DenseForward(x.C, w.C, b?.C, activation, z.C, z.C, rows, units, inputs);
+        Oracle.DenseForward(x.O, w.O, b?.O, activation, z.O, z.O, rows, units, inputs);
+        Compare($"DenseForward({rows}x{units}x{inputs}, {kind}, bias {withBias}) in place", z, rows * units, sumScale);
+    }
+
     [Theory]
     [InlineData(1, 7)]
     [InlineData(7, 1)]

@@ -10,6 +10,8 @@ namespace MLNet.DeepExtensions.Networks.Tests.Training;
 /// the arithmetic on the target machines): after warm-up, 20 steps of the trainer's own step on the managed CPU
 /// backend, with its worker threads, must not move the allocated-bytes counters.
 /// </summary>
+/// <remarks>Runs alone (its own collection, parallelization off): the process-wide counter would see other tests' allocations.</remarks>
+[Collection(nameof(TrainingStepAllocationTests))]
 public sealed class TrainingStepAllocationTests
 {
     [Theory]
@@ -51,9 +53,15 @@ public sealed class TrainingStepAllocationTests
 
         Assert.True(double.IsFinite(lossSum));
         Assert.Equal(0, threadBytes);
-        // Across threads (the GEMM's workers included). Other threads of the test host could allocate meanwhile, so
-        // this bound leaves room for unrelated noise while still catching any per-step allocation (20 steps x even one
-        // small object each would be ~500 bytes).
+        // Across threads (the GEMM's workers included). The test host's own threads could still allocate a little
+        // meanwhile, so this bound leaves room for that while still catching any per-step allocation (20 steps x even
+        // one small object each would be ~500 bytes).
         Assert.True(totalBytes < 400, $"{totalBytes} bytes allocated across threads in 20 steps.");
     }
+}
+
+/// <summary>Keeps <see cref="TrainingStepAllocationTests"/> from running beside other test classes.</summary>
+[CollectionDefinition(nameof(TrainingStepAllocationTests), DisableParallelization = true)]
+public sealed class TrainingStepAllocationCollection
+{
 }
