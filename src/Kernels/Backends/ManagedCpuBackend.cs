@@ -20,6 +20,7 @@ public sealed unsafe class ManagedCpuBackend : ComputeBackend
 {
     private readonly WorkerPool _pool;
     private readonly ManagedGemm _gemm;
+    private readonly OptimizerStepJob _optimizerJob = new();
     private float[] _scratch = [];
     private double[] _doubleScratch = [];
 
@@ -214,9 +215,17 @@ public sealed unsafe class ManagedCpuBackend : ComputeBackend
 
     /// <inheritdoc />
     protected override void OptimizerStepCore(OptimizerKind kind, in OptimizerStepParameters hyperparameters,
-        DeviceBuffer parameters, DeviceBuffer gradients, DeviceBuffer? state1, DeviceBuffer? state2, int length) =>
+        DeviceBuffer parameters, DeviceBuffer gradients, DeviceBuffer? state1, DeviceBuffer? state2, int length)
+    {
+        if (length >= OptimizerStepJob.ParallelThreshold && _pool.ThreadCount > 1)
+        {
+            _optimizerJob.Run(_pool, kind, hyperparameters, (ManagedBuffer)parameters, (ManagedBuffer)gradients,
+                (ManagedBuffer?)state1, (ManagedBuffer?)state2, length);
+            return;
+        }
         ManagedOptimizers.Step(kind, hyperparameters, F(parameters, length), F(gradients, length),
             Optional(state1, length), Optional(state2, length));
+    }
 
     // ---------------------------------------------------------------- lifetime and helpers
 
