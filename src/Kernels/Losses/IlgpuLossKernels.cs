@@ -156,7 +156,7 @@ internal sealed class IlgpuLossKernels
         {
             float d = predictions[start + c] - targets[start + c];
             float absolute = MathF.Abs(d);
-            float sign = d > 0f ? 1f : (d < 0f ? -1f : 0f);
+            float sign = ScalarMath.Sign(d);
             float loss, derivative;
             if (kind == (int)RegressionLossKind.MeanSquaredError)
             {

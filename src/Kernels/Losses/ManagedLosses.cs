@@ -82,11 +82,11 @@ internal static class ManagedLosses
                         break;
                     case RegressionLossKind.MeanAbsoluteError:
                         loss = a;
-                        derivative = MathF.Sign(d);
+                        derivative = ScalarMath.Sign(d);
                         break;
                     default:
                         loss = a <= delta ? 0.5f * d * d : delta * (a - 0.5f * delta);
-                        derivative = a <= delta ? d : delta * MathF.Sign(d);
+                        derivative = a <= delta ? d : delta * ScalarMath.Sign(d);
                         break;
                 }
                 sum += loss;

@@ -1,3 +1,4 @@
+using MLNet.DeepExtensions.Kernels.Elementwise;
 namespace MLNet.DeepExtensions.Kernels.Losses;
 
 /// <summary>
@@ -74,11 +75,11 @@ internal static class ReferenceLosses
                         break;
                     case RegressionLossKind.MeanAbsoluteError:
                         loss = Math.Abs(d);
-                        derivative = Math.Sign(d);
+                        derivative = ScalarMath.Sign(d);
                         break;
                     case RegressionLossKind.Huber:
                         loss = Math.Abs(d) <= delta ? 0.5 * d * d : delta * (Math.Abs(d) - 0.5 * delta);
-                        derivative = Math.Abs(d) <= delta ? d : delta * Math.Sign(d);
+                        derivative = Math.Abs(d) <= delta ? d : delta * ScalarMath.Sign(d);
                         break;
                     default:
                         throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown regression loss.");

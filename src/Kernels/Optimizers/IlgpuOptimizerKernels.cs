@@ -1,3 +1,4 @@
+using MLNet.DeepExtensions.Kernels.Elementwise;
 using ILGPU;
 using ILGPU.Runtime;
 
@@ -74,7 +75,7 @@ internal sealed class IlgpuOptimizerKernels
         float lr = h.LearningRate;
         // Decoupled decay comes first; the coupled L1/L2 terms then see the decayed weight (as the reference backend).
         float w = parameters[i] * (1f - lr * h.WeightDecay);
-        float sign = w > 0f ? 1f : (w < 0f ? -1f : 0f);
+        float sign = ScalarMath.Sign(w);
         float g = gradients[i] + h.L2 * w + h.L1 * sign;
 
         switch (h.Kind)

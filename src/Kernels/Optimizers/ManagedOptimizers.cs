@@ -1,3 +1,4 @@
+using MLNet.DeepExtensions.Kernels.Elementwise;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -39,7 +40,7 @@ internal static class ManagedOptimizers
         float lr = h.LearningRate;
         // Decoupled decay comes first; the coupled L1/L2 terms then see the decayed weight.
         float weight = w * (1f - lr * h.WeightDecay);
-        g += h.L2 * weight + h.L1 * MathF.Sign(weight);
+        g += h.L2 * weight + h.L1 * ScalarMath.Sign(weight);
         switch (kind)
         {
             case OptimizerKind.Sgd:

@@ -1,3 +1,4 @@
+using MLNet.DeepExtensions.Kernels.Elementwise;
 namespace MLNet.DeepExtensions.Kernels.Optimizers;
 
 /// <summary>The oracle's optimizer step: each <see cref="OptimizerKind"/> rule written out per element, in double.</summary>
@@ -13,7 +14,7 @@ internal static class ReferenceOptimizers
         {
             // Decoupled decay comes first; the coupled L1/L2 terms then see the decayed weight.
             double w = parameters[i] * (1.0 - lr * h.WeightDecay);
-            double g = gradients[i] + h.L2 * w + h.L1 * Math.Sign(w);
+            double g = gradients[i] + h.L2 * w + h.L1 * ScalarMath.Sign(w);
             switch (kind)
             {
                 case OptimizerKind.Sgd:
