@@ -69,7 +69,7 @@ internal static class Driver
         if (Path.GetFileNameWithoutExtension(host) == "dotnet") start.ArgumentList.Add(typeof(Driver).Assembly.Location);
         foreach (string a in new[] { "child", workload, side }) start.ArgumentList.Add(a);
 
-        Console.Write($"[{rep + 1}/{reps}] {workload,-5} {side,-5} ");
+        Console.Write($"[{rep + 1}/{reps}] {workload,-5} {side,-5} (load {LoadAverage().Split(' ')[0]}) ");
         var watch = Stopwatch.StartNew();
         using var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start a child process.");
         ChildResult? result = null;
