@@ -45,6 +45,12 @@ internal sealed class ChildResult
     /// <summary>ML.NET: one cursor pass over the training view's Features and Label (what Fit reads first), timed after Fit.</summary>
     public double DataReadSeconds { get; set; }
 
+    /// <summary>ML.NET: Fit time before the first epoch's loop started (reading the IDataView, building the network, uploading).</summary>
+    public double BeforeTrainingSeconds { get; set; }
+
+    /// <summary>ML.NET: Fit time after the last epoch was reported (ONNX export, building the scoring chain).</summary>
+    public double AfterTrainingSeconds { get; set; }
+
     public void Print()
     {
         Console.Out.Flush();

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Transforms;
+using MLNet.DeepExtensions.Networks.Training;
 
 namespace MLNet.DeepExtensions.Benchmarks.VsTorch;
 
@@ -26,6 +27,7 @@ internal static class MlNetSide
         train = toKey.Transform(train);
         test = toKey.Transform(test);
 
+        var probe = new EpochClock();
         var trainer = ml.MulticlassClassification.Trainers.DeepMlp(new DeepMlpTrainer.Options
         {
             HiddenLayers = [256, 128],
@@ -35,11 +37,14 @@ internal static class MlNetSide
             NumberOfThreads = Protocol.Threads,
             Device = ComputeDevice.Cpu,
             Seed = Protocol.Seed,
+            Progress = probe,
         });
 
         long start = Stopwatch.GetTimestamp();
+        probe.Start = start;
         using var model = trainer.Fit(train);
-        double fitSeconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
+        long end = Stopwatch.GetTimestamp();
+        double fitSeconds = Stopwatch.GetElapsedTime(start, end).TotalSeconds;
         double peak = ProcessInfo.PeakResidentMiB();
 
         var result = new ChildResult
@@ -51,6 +56,10 @@ internal static class MlNetSide
             HistoryEpochSeconds = model.History.Epochs.Select(e => e.Seconds).ToArray(),
             PeakRssMiB = peak,
         };
+        // The trainer reports each epoch synchronously right after its loop: the first report minus epoch 1's loop is
+        // the time before training, Fit's end minus the last report the time after it.
+        result.BeforeTrainingSeconds = Stopwatch.GetElapsedTime(start, probe.FirstReport).TotalSeconds - result.HistoryEpochSeconds[0];
+        result.AfterTrainingSeconds = Stopwatch.GetElapsedTime(probe.LastReport, end).TotalSeconds;
 
         // What reading the IDataView costs on its own: one cursor pass over Features and Label, as Fit does first.
         long read = Stopwatch.GetTimestamp();
@@ -89,6 +98,20 @@ internal static class MlNetSide
             row++;
         }
         if (row * FashionMnist.Classes != scores.Length) throw new InvalidOperationException($"Scored {row} rows; expected {scores.Length / FashionMnist.Classes}.");
+    }
+
+    private sealed class EpochClock : IProgress<EpochReport>
+    {
+        public long Start { get; set; }
+        public long FirstReport { get; private set; }
+        public long LastReport { get; private set; }
+
+        public void Report(EpochReport value)
+        {
+            long now = Stopwatch.GetTimestamp();
+            if (value.Epoch == 1) FirstReport = now;
+            LastReport = now;
+        }
     }
 
     private static void ReadAll(IDataView data)
