@@ -1,0 +1,155 @@
+using System.Diagnostics;
+using MLNet.DeepExtensions.Kernels;
+using MLNet.DeepExtensions.Kernels.Backends;
+using MLNet.DeepExtensions.Networks;
+using MLNet.DeepExtensions.Networks.Layers;
+using MLNet.DeepExtensions.Networks.Losses;
+using MLNet.DeepExtensions.Networks.Optimizers;
+using MLNet.DeepExtensions.Networks.Training;
+
+namespace MLNet.DeepExtensions.Benchmarks.VsTorch;
+
+/// <summary>Our engine: the public ManagedCpuBackend and the Networks API, 2 threads.</summary>
+internal static class OurSide
+{
+    public static ChildResult Gemm()
+    {
+        var result = new ChildResult { Workload = "gemm", Side = "ours" };
+        using var backend = new ManagedCpuBackend(Protocol.Threads);
+        result.Description = backend.Description + ", ComputeBackend.Gemm on DeviceBuffers";
+        foreach (var shape in Protocol.GemmShapes)
+        {
+            var (m, k, n) = shape;
+            using var a = backend.Allocate(m * k);
+            using var b = backend.Allocate(k * n);
+            using var c = backend.Allocate(m * n);
+            backend.Upload(Protocol.RandomMatrix(m, k, 1), a);
+            backend.Upload(Protocol.RandomMatrix(k, n, 2), b);
+            result.GemmSecondsPerCall[Protocol.ShapeKey(shape)] =
+                Protocol.TimeGemm(() => backend.Gemm(false, false, m, n, k, 1f, a, b, 0f, c));
+        }
+        return result;
+    }
+
+    public static Sequential Mlp() => new(
+        new DenseLayer(256), new ActivationLayer(ActivationKind.Relu),
+        new DenseLayer(128), new ActivationLayer(ActivationKind.Relu),
+        new DenseLayer(FashionMnist.Classes));
+
+    public static Sequential Autoencoder() => new(
+        new DenseLayer(128), new ActivationLayer(ActivationKind.Relu),
+        new DenseLayer(32), new ActivationLayer(ActivationKind.Relu),
+        new DenseLayer(128), new ActivationLayer(ActivationKind.Relu),
+        new DenseLayer(FashionMnist.Width), new ActivationLayer(ActivationKind.Sigmoid));
+
+    public static ChildResult Train(string workload, FashionMnist data)
+    {
+        bool autoencoder = workload == "ae";
+        int epochs = autoencoder ? Protocol.AutoencoderEpochs : Protocol.MlpEpochs;
+        var train = autoencoder
+            ? new Dataset(data.TrainFeatures, new TensorShape(FashionMnist.Width), data.TrainFeatures, FashionMnist.Width, "training data")
+            : new Dataset(data.TrainFeatures, new TensorShape(FashionMnist.Width), Array.ConvertAll(data.TrainLabels, l => (float)l), 1, "training data");
+        using var backend = new ManagedCpuBackend(Protocol.Threads);
+        using var model = autoencoder ? Autoencoder() : Mlp();
+        model.Build(backend, new TensorShape(FashionMnist.Width), Protocol.Seed);
+        using Loss loss = autoencoder ? new MeanSquaredErrorLoss() : new SoftmaxCrossEntropyLoss();
+        var probe = new AllocationProbe(epochs);
+        var trainer = new NetworkTrainer(new TrainingOptions
+        {
+            Epochs = epochs,
+            BatchSize = Protocol.BatchSize,
+            Optimizer = new AdamOptimizer(Protocol.LearningRate),
+            Seed = Protocol.Seed,
+            Progress = probe,
+        });
+
+        long start = Stopwatch.GetTimestamp();
+        var history = trainer.Fit(model, loss, train);
+        double fitSeconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
+        double peak = ProcessInfo.PeakResidentMiB();
+
+        var result = new ChildResult
+        {
+            Workload = workload,
+            Side = "ours",
+            Description = backend.Description + ", Sequential + NetworkTrainer",
+            EpochSeconds = history.Epochs.Select(e => e.Seconds).ToArray(),
+            FitSeconds = fitSeconds,
+            PeakRssMiB = peak,
+        };
+        int stepsPerEpoch = (train.Count + Protocol.BatchSize - 1) / Protocol.BatchSize;
+        (result.AllocatedBytesPerStepThisThread, result.AllocatedBytesPerStepAllThreads) = probe.PerStep(stepsPerEpoch);
+
+        float[] outputs = model.Predict(data.TestFeatures, data.TestCount, Protocol.InferenceBatch);
+        if (autoencoder) result.TestMse = Protocol.MeanSquaredError(outputs, data.TestFeatures);
+        else result.Accuracy = Protocol.Accuracy(outputs, data.TestLabels, FashionMnist.Classes);
+
+        // Inference: the forward pass over the test set in batches of 1024 through the public Predict (host in, host out).
+        var rates = new double[Protocol.InferencePasses];
+        model.Predict(data.TestFeatures, data.TestCount, Protocol.InferenceBatch);
+        for (int pass = 0; pass < rates.Length; pass++)
+        {
+            long t = Stopwatch.GetTimestamp();
+            model.Predict(data.TestFeatures, data.TestCount, Protocol.InferenceBatch);
+            rates[pass] = data.TestCount / Stopwatch.GetElapsedTime(t).TotalSeconds;
+        }
+        result.InferenceSamplesPerSecond = rates;
+
+        // The same passes on device buffers: the test set uploaded once, Forward on slices of 1024 rows (like the
+        // peer's forward on narrowed tensors; no host copies in or out).
+        using var testBuffer = backend.Allocate(data.TestFeatures.Length);
+        backend.Upload(data.TestFeatures, testBuffer);
+        model.EnsureCapacity(Protocol.InferenceBatch);
+        var deviceRates = new double[Protocol.InferencePasses];
+        ForwardPass(model, testBuffer, data.TestCount);
+        for (int pass = 0; pass < deviceRates.Length; pass++)
+        {
+            long t = Stopwatch.GetTimestamp();
+            ForwardPass(model, testBuffer, data.TestCount);
+            deviceRates[pass] = data.TestCount / Stopwatch.GetElapsedTime(t).TotalSeconds;
+        }
+        result.DeviceInferenceSamplesPerSecond = deviceRates;
+        return result;
+    }
+
+    private static void ForwardPass(Sequential model, DeviceBuffer test, int count)
+    {
+        for (int first = 0; first < count; first += Protocol.InferenceBatch)
+        {
+            int n = Math.Min(Protocol.InferenceBatch, count - first);
+            using var slice = test.Slice(first * FashionMnist.Width, n * FashionMnist.Width);
+            model.Forward(slice, n, training: false);
+        }
+        model.Backend.Synchronize();
+    }
+
+    /// <summary>
+    /// Reads the allocation counters at the end of epoch 1 and of the last epoch (the trainer reports each epoch
+    /// synchronously on the training thread), so that epochs 2..N give the steady-state bytes per step.
+    /// </summary>
+    private sealed class AllocationProbe(int epochs) : IProgress<EpochReport>
+    {
+        private long _threadAfterFirst, _totalAfterFirst, _threadAfterLast, _totalAfterLast;
+
+        public void Report(EpochReport value)
+        {
+            if (value.Epoch == 1)
+            {
+                _threadAfterFirst = GC.GetAllocatedBytesForCurrentThread();
+                _totalAfterFirst = GC.GetTotalAllocatedBytes(precise: true);
+            }
+            if (value.Epoch == epochs)
+            {
+                _threadAfterLast = GC.GetAllocatedBytesForCurrentThread();
+                _totalAfterLast = GC.GetTotalAllocatedBytes(precise: true);
+            }
+        }
+
+        public (double? Thread, double? Total) PerStep(int stepsPerEpoch)
+        {
+            if (epochs < 2) return (null, null);
+            double steps = (double)stepsPerEpoch * (epochs - 1);
+            return ((_threadAfterLast - _threadAfterFirst) / steps, (_totalAfterLast - _totalAfterFirst) / steps);
+        }
+    }
+}

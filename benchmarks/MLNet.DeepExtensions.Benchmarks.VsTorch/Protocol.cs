@@ -1,0 +1,86 @@
+using System.Diagnostics;
+
+namespace MLNet.DeepExtensions.Benchmarks.VsTorch;
+
+/// <summary>The shared protocol of shared/ANCHORS.md, in one place for both sides.</summary>
+internal static class Protocol
+{
+    public const int Threads = 2;
+    public const int BatchSize = 128;
+    public const float LearningRate = 1e-3f;
+    public const int InferenceBatch = 1024;
+    public const int InferencePasses = 5;
+    public const int Seed = 42;
+    public const int MlpEpochs = 5;
+    public const int AutoencoderEpochs = 3;
+
+    /// <summary>GEMM shapes, M x K x N, C = A·B.</summary>
+    public static readonly (int M, int K, int N)[] GemmShapes = [(1024, 1024, 1024), (128, 784, 256), (128, 256, 128)];
+
+    public static string ShapeKey((int M, int K, int N) s) => $"{s.M}x{s.K}x{s.N}";
+
+    // A GEMM sample times back-to-back calls for at least this long (small shapes take tens of µs per call).
+    public static readonly TimeSpan GemmMinimumSample = TimeSpan.FromMilliseconds(25);
+    public static readonly TimeSpan GemmWarmUp = TimeSpan.FromMilliseconds(400);
+    public const int GemmSamples = 9;
+
+    /// <summary>
+    /// Times <paramref name="call"/> like the engine's GemmBenchmark: warm-up, calibration of calls per sample, then
+    /// <see cref="GemmSamples"/> samples; returns seconds per call of each sample.
+    /// </summary>
+    public static double[] TimeGemm(Action call)
+    {
+        var watch = Stopwatch.StartNew();
+        long calls = 0;
+        while (watch.Elapsed < GemmWarmUp || calls < 3)
+        {
+            call();
+            calls++;
+        }
+        double perCall = watch.Elapsed.TotalSeconds / calls;
+        int callsPerSample = (int)Math.Max(1, Math.Ceiling(GemmMinimumSample.TotalSeconds / perCall));
+        var samples = new double[GemmSamples];
+        for (int s = 0; s < samples.Length; s++)
+        {
+            long start = Stopwatch.GetTimestamp();
+            for (int i = 0; i < callsPerSample; i++) call();
+            samples[s] = Stopwatch.GetElapsedTime(start).TotalSeconds / callsPerSample;
+        }
+        return samples;
+    }
+
+    /// <summary>Deterministic uniform [-1, 1) matrix.</summary>
+    public static float[] RandomMatrix(int rows, int columns, int seed)
+    {
+        var random = new Random(seed);
+        var values = new float[(long)rows * columns];
+        for (long i = 0; i < values.Length; i++) values[i] = random.NextSingle() * 2f - 1f;
+        return values;
+    }
+
+    /// <summary>Fraction of rows whose argmax over <paramref name="classes"/> logits equals the label.</summary>
+    public static double Accuracy(ReadOnlySpan<float> logits, int[] labels, int classes)
+    {
+        int correct = 0;
+        for (int r = 0; r < labels.Length; r++)
+        {
+            var row = logits.Slice(r * classes, classes);
+            int best = 0;
+            for (int c = 1; c < classes; c++) if (row[c] > row[best]) best = c;
+            if (best == labels[r]) correct++;
+        }
+        return (double)correct / labels.Length;
+    }
+
+    /// <summary>Mean over all values of (a − b)².</summary>
+    public static double MeanSquaredError(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
+    {
+        double sum = 0;
+        for (int i = 0; i < a.Length; i++)
+        {
+            double d = a[i] - b[i];
+            sum += d * d;
+        }
+        return sum / a.Length;
+    }
+}
