@@ -101,9 +101,12 @@ public sealed partial class DeepMlpTrainer : IEstimator<DeepMlpTransformer>
         Sequential? network = null;
         try
         {
+            var reading = System.Diagnostics.Stopwatch.StartNew();
             var train = TrainingDataReader.Read(trainData, Task, o.FeatureColumnName, o.LabelColumnName, "Training data", o.CancellationToken);
             var validation = validationData is null ? null
                 : TrainingDataReader.Read(validationData, Task, o.FeatureColumnName, o.LabelColumnName, "Validation data", o.CancellationToken);
+            channel.Info(MessageSensitivity.None, string.Create(CultureInfo.InvariantCulture,
+                $"DeepMlp: read {train.Count + (validation?.Count ?? 0)} rows in {reading.Elapsed.TotalSeconds:F2} s"));
             int outputs = Task == DeepMlpTask.MulticlassClassification ? classes : 1;
             network = BuildNetwork(outputs);
             network.Build(backend, new TensorShape(width), o.Seed);

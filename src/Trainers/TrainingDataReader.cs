@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using MLNet.DeepExtensions.Networks;
@@ -46,15 +48,17 @@ internal static class TrainingDataReader
     /// Reads every row into a <see cref="Dataset"/>: features as floats, targets as class indices (multiclass), 0/1
     /// (binary) or values (regression).
     /// </summary>
+    // Runs once per Fit over every row: compiled fully optimized at once, because tiered JIT would run the first
+    // tens of thousands of rows as unoptimized tier-0 code (measured: 0.57 s vs 0.20 s for 60k rows of 784 features).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static Dataset Read(IDataView data, DeepMlpTask task, string featureColumn, string labelColumn, string dataName, CancellationToken cancellation)
     {
         var (width, classes) = CheckSchema(data.Schema, task, featureColumn, labelColumn, dataName);
         var featureCol = data.Schema[featureColumn];
         var labelCol = data.Schema[labelColumn];
         long? known = data.GetRowCount();
-        int capacity = known is > 0 and < int.MaxValue ? (int)known.Value : 1024;
-        var features = new float[(long)capacity * width];
-        var targets = new float[capacity];
+        var features = new RowStore(width, known);
+        var targets = new RowStore(1, known);
         int rows = 0;
 
         using (var cursor = data.GetRowCursor(new[] { featureCol, labelCol }))
@@ -65,16 +69,10 @@ internal static class TrainingDataReader
             while (cursor.MoveNext())
             {
                 if ((rows & 4095) == 0) cancellation.ThrowIfCancellationRequested();
-                if (rows == capacity)
-                {
-                    capacity = checked(capacity * 2);
-                    Array.Resize(ref features, checked(capacity * width));
-                    Array.Resize(ref targets, capacity);
-                }
                 getFeatures(ref row);
-                var destination = features.AsSpan(rows * width, width);
+                var destination = features.NextRow();
                 row.CopyTo(destination); // densifies sparse rows
-                int bad = IndexOfNonFinite(destination);
+                int bad = AllFinite(destination) ? -1 : IndexOfNonFinite(destination);
                 if (bad >= 0)
                 {
                     throw new InvalidOperationException(
@@ -91,14 +89,14 @@ internal static class TrainingDataReader
                 {
                     throw new InvalidOperationException($"{dataName}: label column '{labelColumn}' is {target.ToString(CultureInfo.InvariantCulture)} at row {rows}; labels must be finite.");
                 }
-                targets[rows++] = target;
+                targets.NextRow()[0] = target;
+                rows++;
             }
         }
         if (rows == 0) throw new InvalidOperationException($"{dataName} has no rows; training needs at least one.");
-        Array.Resize(ref features, rows * width);
-        Array.Resize(ref targets, rows);
-        if (task != DeepMlpTask.Regression) CheckAtLeastTwoClasses(targets, classes, task, labelColumn, dataName);
-        return new Dataset(features, new TensorShape(width), targets, 1, dataName);
+        var labels = targets.ToArray();
+        if (task != DeepMlpTask.Regression) CheckAtLeastTwoClasses(labels, classes, task, labelColumn, dataName);
+        return new Dataset(features.ToArray(), new TensorShape(width), labels, 1, dataName);
     }
 
     private static Func<float> LabelGetter(DataViewRowCursor cursor, DataViewSchema.Column column, DeepMlpTask task)
@@ -153,6 +151,25 @@ internal static class TrainingDataReader
     private static DataViewSchema.Column FindColumn(DataViewSchema schema, string name, string role, string dataName) =>
         schema.GetColumnOrNull(name) ?? throw new ArgumentOutOfRangeException(nameof(schema),
             $"{dataName}: {role} column '{name}' not found; available columns: {string.Join(", ", schema.Where(c => !c.IsHidden).Select(c => c.Name))}.");
+
+    // x − x is 0 for every finite x and NaN for ±∞ and NaN, so one SIMD pass of (x − x) summed says whether all are finite.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static bool AllFinite(ReadOnlySpan<float> values)
+    {
+        int i = 0;
+        var accumulator = Vector512<float>.Zero;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            for (; i <= values.Length - Vector512<float>.Count; i += Vector512<float>.Count)
+            {
+                var v = Vector512.Create(values.Slice(i, Vector512<float>.Count));
+                accumulator += v - v;
+            }
+        }
+        float tail = 0f;
+        for (; i < values.Length; i++) tail += values[i] - values[i];
+        return Vector512.Sum(accumulator) + tail == 0f;
+    }
 
     private static int IndexOfNonFinite(ReadOnlySpan<float> values)
     {
