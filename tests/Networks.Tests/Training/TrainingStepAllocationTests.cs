@@ -45,18 +45,22 @@ public sealed class TrainingStepAllocationTests
         }
 
         Steps(30); // warm-up: JIT, optimizer state, tiered recompilation of the hot loops
-        long thread0 = GC.GetAllocatedBytesForCurrentThread();
-        long total0 = GC.GetTotalAllocatedBytes(precise: true);
-        Steps(20);
-        long threadBytes = GC.GetAllocatedBytesForCurrentThread() - thread0;
-        long totalBytes = GC.GetTotalAllocatedBytes(precise: true) - total0;
+        // Three measured rounds: a per-step allocation shows in every round, while the test host's own threads
+        // (result reporting) allocate only now and then, so the cross-thread bound uses the quietest round.
+        var totals = new List<long>();
+        for (int round = 0; round < 3; round++)
+        {
+            long thread0 = GC.GetAllocatedBytesForCurrentThread();
+            long total0 = GC.GetTotalAllocatedBytes(precise: true);
+            Steps(20);
+            long threadBytes = GC.GetAllocatedBytesForCurrentThread() - thread0;
+            totals.Add(GC.GetTotalAllocatedBytes(precise: true) - total0);
+            Assert.Equal(0, threadBytes);
+        }
 
         Assert.True(double.IsFinite(lossSum));
-        Assert.Equal(0, threadBytes);
-        // Across threads (the GEMM's workers included). The test host's own threads could still allocate a little
-        // meanwhile, so this bound leaves room for that while still catching any per-step allocation (20 steps x even
-        // one small object each would be ~500 bytes).
-        Assert.True(totalBytes < 400, $"{totalBytes} bytes allocated across threads in 20 steps.");
+        // Across threads (the GEMM's workers included): 20 steps x even one small object each would be ~500 bytes.
+        Assert.True(totals.Min() < 400, $"bytes allocated across threads in 20 steps, per round: {string.Join(", ", totals)}.");
     }
 }
 
