@@ -409,6 +409,20 @@ public sealed class IlgpuBackend : ComputeBackend
         _kernels.Normalization.LaunchLayerNormBackward(V(input), V(gamma), V(mean), V(inverseStd), V(dOutput), V(dInput), V(dGamma), V(dBeta),
             rows, features);
 
+    // ---------------------------------------------------------------- convolution
+
+    /// <inheritdoc />
+    protected override void Conv2DForwardCore(DeviceBuffer input, DeviceBuffer weight, DeviceBuffer? bias, DeviceBuffer output, in Conv2DShape shape) =>
+        _kernels.Convolution.LaunchForward(V(input), V(weight), VOrDummy(bias), bias is not null, V(output), shape);
+
+    /// <inheritdoc />
+    protected override void Conv2DBackwardInputCore(DeviceBuffer dOutput, DeviceBuffer weight, DeviceBuffer dInput, in Conv2DShape shape) =>
+        _kernels.Convolution.LaunchBackwardInput(V(dOutput), V(weight), V(dInput), shape);
+
+    /// <inheritdoc />
+    protected override void Conv2DBackwardWeightCore(DeviceBuffer input, DeviceBuffer dOutput, DeviceBuffer dWeight, DeviceBuffer? dBias, in Conv2DShape shape) =>
+        _kernels.Convolution.LaunchBackwardWeight(V(input), V(dOutput), V(dWeight), VOrDummy(dBias), dBias is not null, shape);
+
     // ---------------------------------------------------------------- optimizers
 
     /// <inheritdoc />

@@ -1,4 +1,5 @@
 using ILGPU.Runtime;
+using MLNet.DeepExtensions.Kernels.Conv;
 using MLNet.DeepExtensions.Kernels.Elementwise;
 using MLNet.DeepExtensions.Kernels.Losses;
 using MLNet.DeepExtensions.Kernels.MatMul;
@@ -22,6 +23,7 @@ internal sealed class IlgpuKernelSet
         Losses = new IlgpuLossKernels(accelerator);
         Normalization = new IlgpuNormalizationKernels(accelerator);
         Optimizers = new IlgpuOptimizerKernels(accelerator);
+        Convolution = new IlgpuConvolutionKernels(accelerator);
     }
 
     public IlgpuGemmKernels Gemm { get; }
@@ -30,4 +32,5 @@ internal sealed class IlgpuKernelSet
     public IlgpuLossKernels Losses { get; }
     public IlgpuNormalizationKernels Normalization { get; }
     public IlgpuOptimizerKernels Optimizers { get; }
+    public IlgpuConvolutionKernels Convolution { get; }
 }

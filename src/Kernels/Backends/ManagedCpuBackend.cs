@@ -1,5 +1,6 @@
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
+using MLNet.DeepExtensions.Kernels.Conv;
 using MLNet.DeepExtensions.Kernels.Elementwise;
 using MLNet.DeepExtensions.Kernels.Losses;
 using MLNet.DeepExtensions.Kernels.MatMul;
@@ -21,6 +22,7 @@ public sealed unsafe class ManagedCpuBackend : ComputeBackend
     private readonly WorkerPool _pool;
     private readonly ManagedGemm _gemm;
     private readonly OptimizerStepJob _optimizerJob = new();
+    private readonly ManagedConvolution _convolution;
     private float[] _scratch = [];
     private double[] _doubleScratch = [];
 
@@ -30,6 +32,7 @@ public sealed unsafe class ManagedCpuBackend : ComputeBackend
         ArgumentOutOfRangeException.ThrowIfNegative(numberOfThreads);
         _pool = new WorkerPool(numberOfThreads);
         _gemm = new ManagedGemm(_pool);
+        _convolution = new ManagedConvolution(_gemm);
         string simd = Vector512.IsHardwareAccelerated ? "AVX-512" : Avx2.IsSupported ? "AVX2" : "SIMD " + System.Numerics.Vector<float>.Count * 32 + "-bit";
         Description = $"Managed CPU ({simd}, {_pool.ThreadCount} thread{(_pool.ThreadCount == 1 ? "" : "s")})";
     }
@@ -210,6 +213,21 @@ public sealed unsafe class ManagedCpuBackend : ComputeBackend
         ManagedNormalization.LayerNormBackward(F(input, rows * features), F(gamma, features), F(mean, rows), F(inverseStd, rows),
             F(dOutput, rows * features), F(dInput, rows * features), F(dGamma, features), F(dBeta, features), rows, features,
             Scratch(2 * features));
+
+    // ---------------------------------------------------------------- convolution
+
+    /// <inheritdoc />
+    /// <remarks>im2col + the blocked GEMM per image (see <see cref="ManagedConvolution"/>).</remarks>
+    protected override void Conv2DForwardCore(DeviceBuffer input, DeviceBuffer weight, DeviceBuffer? bias, DeviceBuffer output, in Conv2DShape shape) =>
+        _convolution.Forward(P(input), P(weight), bias is null ? null : P(bias), P(output), shape);
+
+    /// <inheritdoc />
+    protected override void Conv2DBackwardInputCore(DeviceBuffer dOutput, DeviceBuffer weight, DeviceBuffer dInput, in Conv2DShape shape) =>
+        _convolution.BackwardInput(P(dOutput), P(weight), P(dInput), shape);
+
+    /// <inheritdoc />
+    protected override void Conv2DBackwardWeightCore(DeviceBuffer input, DeviceBuffer dOutput, DeviceBuffer dWeight, DeviceBuffer? dBias, in Conv2DShape shape) =>
+        _convolution.BackwardWeight(P(input), P(dOutput), P(dWeight), dBias is null ? null : P(dBias), shape);
 
     // ---------------------------------------------------------------- optimizers
 

@@ -1,3 +1,4 @@
+using MLNet.DeepExtensions.Kernels.Conv;
 using MLNet.DeepExtensions.Kernels.Elementwise;
 using MLNet.DeepExtensions.Kernels.Losses;
 using MLNet.DeepExtensions.Kernels.MatMul;
@@ -202,6 +203,22 @@ public sealed class ReferenceBackend : ComputeBackend
         DeviceBuffer dOutput, DeviceBuffer dInput, DeviceBuffer dGamma, DeviceBuffer dBeta, int rows, int features) =>
         ReferenceNormalization.LayerNormBackward(D(input, rows * features), D(gamma, features), D(mean, rows), D(inverseStd, rows),
             D(dOutput, rows * features), D(dInput, rows * features), D(dGamma, features), D(dBeta, features), rows, features);
+
+    // ---------------------------------------------------------------- convolution
+
+    /// <inheritdoc />
+    protected override void Conv2DForwardCore(DeviceBuffer input, DeviceBuffer weight, DeviceBuffer? bias, DeviceBuffer output, in Conv2DShape shape) =>
+        ReferenceConvolution.Forward(D(input, shape.InputSize), D(weight, shape.WeightSize), Optional(bias, shape.OutChannels), bias is not null,
+            D(output, shape.OutputSize), shape);
+
+    /// <inheritdoc />
+    protected override void Conv2DBackwardInputCore(DeviceBuffer dOutput, DeviceBuffer weight, DeviceBuffer dInput, in Conv2DShape shape) =>
+        ReferenceConvolution.BackwardInput(D(dOutput, shape.OutputSize), D(weight, shape.WeightSize), D(dInput, shape.InputSize), shape);
+
+    /// <inheritdoc />
+    protected override void Conv2DBackwardWeightCore(DeviceBuffer input, DeviceBuffer dOutput, DeviceBuffer dWeight, DeviceBuffer? dBias, in Conv2DShape shape) =>
+        ReferenceConvolution.BackwardWeight(D(input, shape.InputSize), D(dOutput, shape.OutputSize), D(dWeight, shape.WeightSize),
+            Optional(dBias, shape.OutChannels), dBias is not null, shape);
 
     // ---------------------------------------------------------------- optimizers
 
