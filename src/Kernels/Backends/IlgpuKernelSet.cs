@@ -4,6 +4,7 @@ using MLNet.DeepExtensions.Kernels.Losses;
 using MLNet.DeepExtensions.Kernels.MatMul;
 using MLNet.DeepExtensions.Kernels.Normalization;
 using MLNet.DeepExtensions.Kernels.Optimizers;
+using MLNet.DeepExtensions.Kernels.Pooling;
 using MLNet.DeepExtensions.Kernels.Reductions;
 
 namespace MLNet.DeepExtensions.Kernels.Backends;
@@ -22,6 +23,7 @@ internal sealed class IlgpuKernelSet
         Losses = new IlgpuLossKernels(accelerator);
         Normalization = new IlgpuNormalizationKernels(accelerator);
         Optimizers = new IlgpuOptimizerKernels(accelerator);
+        Pooling = new IlgpuPoolingKernels(accelerator);
     }
 
     public IlgpuGemmKernels Gemm { get; }
@@ -30,4 +32,5 @@ internal sealed class IlgpuKernelSet
     public IlgpuLossKernels Losses { get; }
     public IlgpuNormalizationKernels Normalization { get; }
     public IlgpuOptimizerKernels Optimizers { get; }
+    public IlgpuPoolingKernels Pooling { get; }
 }
