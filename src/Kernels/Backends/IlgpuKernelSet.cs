@@ -5,6 +5,7 @@ using MLNet.DeepExtensions.Kernels.Losses;
 using MLNet.DeepExtensions.Kernels.MatMul;
 using MLNet.DeepExtensions.Kernels.Normalization;
 using MLNet.DeepExtensions.Kernels.Optimizers;
+using MLNet.DeepExtensions.Kernels.Pooling;
 using MLNet.DeepExtensions.Kernels.Reductions;
 
 namespace MLNet.DeepExtensions.Kernels.Backends;
@@ -24,6 +25,7 @@ internal sealed class IlgpuKernelSet
         Normalization = new IlgpuNormalizationKernels(accelerator);
         Optimizers = new IlgpuOptimizerKernels(accelerator);
         Convolution = new IlgpuConvolutionKernels(accelerator);
+        Pooling = new IlgpuPoolingKernels(accelerator);
     }
 
     public IlgpuGemmKernels Gemm { get; }
@@ -33,4 +35,5 @@ internal sealed class IlgpuKernelSet
     public IlgpuNormalizationKernels Normalization { get; }
     public IlgpuOptimizerKernels Optimizers { get; }
     public IlgpuConvolutionKernels Convolution { get; }
+    public IlgpuPoolingKernels Pooling { get; }
 }

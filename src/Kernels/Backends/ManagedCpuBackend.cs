@@ -6,6 +6,7 @@ using MLNet.DeepExtensions.Kernels.Losses;
 using MLNet.DeepExtensions.Kernels.MatMul;
 using MLNet.DeepExtensions.Kernels.Normalization;
 using MLNet.DeepExtensions.Kernels.Optimizers;
+using MLNet.DeepExtensions.Kernels.Pooling;
 using MLNet.DeepExtensions.Kernels.Reductions;
 
 namespace MLNet.DeepExtensions.Kernels.Backends;
@@ -177,6 +178,32 @@ public sealed unsafe class ManagedCpuBackend : ComputeBackend
     /// <inheritdoc />
     protected override void DropoutForwardCore(DeviceBuffer input, DeviceBuffer output, DeviceBuffer mask, int length, float rate, ulong seed) =>
         ManagedElementwise.DropoutForward(F(input, length), F(output, length), F(mask, length), rate, seed);
+
+    // ---------------------------------------------------------------- pooling
+
+    /// <inheritdoc />
+    protected override void MaxPool2DForwardCore(DeviceBuffer input, DeviceBuffer output, DeviceBuffer argMax, Pool2DShape shape) =>
+        ManagedPooling.MaxPool2DForward(F(input, shape.InputLength), F(output, shape.OutputLength), F(argMax, shape.OutputLength), shape);
+
+    /// <inheritdoc />
+    protected override void MaxPool2DBackwardCore(DeviceBuffer dOutput, DeviceBuffer argMax, DeviceBuffer dInput, Pool2DShape shape) =>
+        ManagedPooling.MaxPool2DBackward(F(dOutput, shape.OutputLength), F(argMax, shape.OutputLength), F(dInput, shape.InputLength), shape);
+
+    /// <inheritdoc />
+    protected override void AvgPool2DForwardCore(DeviceBuffer input, DeviceBuffer output, Pool2DShape shape) =>
+        ManagedPooling.AvgPool2DForward(F(input, shape.InputLength), F(output, shape.OutputLength), shape);
+
+    /// <inheritdoc />
+    protected override void AvgPool2DBackwardCore(DeviceBuffer dOutput, DeviceBuffer dInput, Pool2DShape shape) =>
+        ManagedPooling.AvgPool2DBackward(F(dOutput, shape.OutputLength), F(dInput, shape.InputLength), shape);
+
+    /// <inheritdoc />
+    protected override void GlobalAvgPoolForwardCore(DeviceBuffer input, DeviceBuffer output, int planes, int area) =>
+        ManagedPooling.GlobalAvgPoolForward(F(input, planes * area), F(output, planes), planes, area);
+
+    /// <inheritdoc />
+    protected override void GlobalAvgPoolBackwardCore(DeviceBuffer dOutput, DeviceBuffer dInput, int planes, int area) =>
+        ManagedPooling.GlobalAvgPoolBackward(F(dOutput, planes), F(dInput, planes * area), planes, area);
 
     // ---------------------------------------------------------------- normalization
 

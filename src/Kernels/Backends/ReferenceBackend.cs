@@ -4,6 +4,7 @@ using MLNet.DeepExtensions.Kernels.Losses;
 using MLNet.DeepExtensions.Kernels.MatMul;
 using MLNet.DeepExtensions.Kernels.Normalization;
 using MLNet.DeepExtensions.Kernels.Optimizers;
+using MLNet.DeepExtensions.Kernels.Pooling;
 using MLNet.DeepExtensions.Kernels.Reductions;
 
 namespace MLNet.DeepExtensions.Kernels.Backends;
@@ -169,6 +170,32 @@ public sealed class ReferenceBackend : ComputeBackend
     /// <inheritdoc />
     protected override void DropoutForwardCore(DeviceBuffer input, DeviceBuffer output, DeviceBuffer mask, int length, float rate, ulong seed) =>
         ReferenceElementwise.DropoutForward(D(input, length), D(output, length), D(mask, length), rate, seed);
+
+    // ---------------------------------------------------------------- pooling
+
+    /// <inheritdoc />
+    protected override void MaxPool2DForwardCore(DeviceBuffer input, DeviceBuffer output, DeviceBuffer argMax, Pool2DShape shape) =>
+        ReferencePooling.MaxPool2DForward(D(input, shape.InputLength), D(output, shape.OutputLength), D(argMax, shape.OutputLength), shape);
+
+    /// <inheritdoc />
+    protected override void MaxPool2DBackwardCore(DeviceBuffer dOutput, DeviceBuffer argMax, DeviceBuffer dInput, Pool2DShape shape) =>
+        ReferencePooling.MaxPool2DBackward(D(dOutput, shape.OutputLength), D(argMax, shape.OutputLength), D(dInput, shape.InputLength), shape);
+
+    /// <inheritdoc />
+    protected override void AvgPool2DForwardCore(DeviceBuffer input, DeviceBuffer output, Pool2DShape shape) =>
+        ReferencePooling.AvgPool2DForward(D(input, shape.InputLength), D(output, shape.OutputLength), shape);
+
+    /// <inheritdoc />
+    protected override void AvgPool2DBackwardCore(DeviceBuffer dOutput, DeviceBuffer dInput, Pool2DShape shape) =>
+        ReferencePooling.AvgPool2DBackward(D(dOutput, shape.OutputLength), D(dInput, shape.InputLength), shape);
+
+    /// <inheritdoc />
+    protected override void GlobalAvgPoolForwardCore(DeviceBuffer input, DeviceBuffer output, int planes, int area) =>
+        ReferencePooling.GlobalAvgPoolForward(D(input, planes * area), D(output, planes), planes, area);
+
+    /// <inheritdoc />
+    protected override void GlobalAvgPoolBackwardCore(DeviceBuffer dOutput, DeviceBuffer dInput, int planes, int area) =>
+        ReferencePooling.GlobalAvgPoolBackward(D(dOutput, planes), D(dInput, planes * area), planes, area);
 
     // ---------------------------------------------------------------- normalization
 
