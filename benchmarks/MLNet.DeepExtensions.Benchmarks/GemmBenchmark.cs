@@ -180,24 +180,6 @@ internal static unsafe class GemmBenchmark
         return text.ToString();
     }
 
-    private static void WriteSection(string path, string section)
-    {
-        string existing = File.Exists(path) ? File.ReadAllText(path) : "# Benchmarks\n\n";
-        int begin = existing.IndexOf(SectionBegin, StringComparison.Ordinal);
-        int end = existing.IndexOf(SectionEnd, StringComparison.Ordinal);
-        string updated;
-        if (begin >= 0 && end > begin)
-        {
-            int after = end + SectionEnd.Length;
-            if (after < existing.Length && existing[after] == '\n') after++;
-            updated = existing[..begin] + section + existing[after..];
-        }
-        else
-        {
-            updated = existing.TrimEnd() + "\n\n" + section;
-        }
-        string? directory = Path.GetDirectoryName(Path.GetFullPath(path));
-        if (directory is not null) Directory.CreateDirectory(directory);
-        File.WriteAllText(path, updated);
-    }
+    private static void WriteSection(string path, string section) =>
+        Shared.MarkdownSection.Write(path, section, SectionBegin, SectionEnd);
 }
