@@ -246,9 +246,9 @@ public sealed class DeepMlpBadInputTests
             Assert.StartsWith($"Model file '{path}' ({bytes.Length} bytes) is truncated or corrupted: expected an ML.NET model saved with ml.Model.Save", e.Message);
 
             File.WriteAllBytes(path, bytes);
-            var loaded = _ml.Model.LoadDeepModel(path, out var schema); // the intact file loads
+            var loaded = _ml.Model.LoadDeepModel(path, out var schema); // the intact file loads and scores as saved
             Assert.Equal(data.Schema["Features"].Type, schema["Features"].Type);
-            Assert.NotNull(loaded);
+            Assert.Equal(TestData.ScalarColumn<float>(model.Transform(data), "Score"), TestData.ScalarColumn<float>(loaded.Transform(data), "Score"));
         }
         finally
         {

@@ -19,12 +19,10 @@ internal static class ManagedPooling
             Span<float> index = argMax.Slice(p * outPlane, outPlane);
             for (int oh = 0; oh < s.OutputHeight; oh++)
             {
-                int h0 = oh * s.StrideHeight - s.PadHeight;
-                int hStart = Math.Max(h0, 0), hEnd = Math.Min(h0 + s.PoolHeight, s.Height);
+                var (hStart, hEnd) = s.RowWindow(oh);
                 for (int ow = 0; ow < s.OutputWidth; ow++)
                 {
-                    int w0 = ow * s.StrideWidth - s.PadWidth;
-                    int wStart = Math.Max(w0, 0), wEnd = Math.Min(w0 + s.PoolWidth, s.Width);
+                    var (wStart, wEnd) = s.ColumnWindow(ow);
                     // Padding ≤ half the window guarantees a real element in every window: start from the first one.
                     int best = hStart * s.Width + wStart;
                     float bestValue = x[best];
@@ -73,12 +71,10 @@ internal static class ManagedPooling
             Span<float> y = output.Slice(p * outPlane, outPlane);
             for (int oh = 0; oh < s.OutputHeight; oh++)
             {
-                int h0 = oh * s.StrideHeight - s.PadHeight;
-                int hStart = Math.Max(h0, 0), hEnd = Math.Min(h0 + s.PoolHeight, s.Height);
+                var (hStart, hEnd) = s.RowWindow(oh);
                 for (int ow = 0; ow < s.OutputWidth; ow++)
                 {
-                    int w0 = ow * s.StrideWidth - s.PadWidth;
-                    int wStart = Math.Max(w0, 0), wEnd = Math.Min(w0 + s.PoolWidth, s.Width);
+                    var (wStart, wEnd) = s.ColumnWindow(ow);
                     float sum = 0f;
                     for (int h = hStart; h < hEnd; h++)
                     {
@@ -102,12 +98,10 @@ internal static class ManagedPooling
             ReadOnlySpan<float> dy = dOutput.Slice(p * outPlane, outPlane);
             for (int oh = 0; oh < s.OutputHeight; oh++)
             {
-                int h0 = oh * s.StrideHeight - s.PadHeight;
-                int hStart = Math.Max(h0, 0), hEnd = Math.Min(h0 + s.PoolHeight, s.Height);
+                var (hStart, hEnd) = s.RowWindow(oh);
                 for (int ow = 0; ow < s.OutputWidth; ow++)
                 {
-                    int w0 = ow * s.StrideWidth - s.PadWidth;
-                    int wStart = Math.Max(w0, 0), wEnd = Math.Min(w0 + s.PoolWidth, s.Width);
+                    var (wStart, wEnd) = s.ColumnWindow(ow);
                     float g = dy[oh * s.OutputWidth + ow] / divisor;
                     for (int h = hStart; h < hEnd; h++)
                     {

@@ -80,6 +80,20 @@ public readonly record struct Pool2DShape
     /// <summary>⌊(W + 2·PadWidth − PoolWidth) / StrideWidth⌋ + 1.</summary>
     public int OutputWidth { get; }
 
+    /// <summary>Input rows [Start, End) read by output row <paramref name="outputRow"/>, clipped to the image (padding holds no values).</summary>
+    public (int Start, int End) RowWindow(int outputRow)
+    {
+        int first = outputRow * StrideHeight - PadHeight;
+        return (Math.Max(first, 0), Math.Min(first + PoolHeight, Height));
+    }
+
+    /// <summary>Input columns [Start, End) read by output column <paramref name="outputColumn"/>, clipped to the image.</summary>
+    public (int Start, int End) ColumnWindow(int outputColumn)
+    {
+        int first = outputColumn * StrideWidth - PadWidth;
+        return (Math.Max(first, 0), Math.Min(first + PoolWidth, Width));
+    }
+
     /// <summary>N·C: the number of image planes, each pooled on its own.</summary>
     public int Planes => Batch * Channels;
     /// <summary>Elements of the input tensor, N·C·H·W.</summary>
