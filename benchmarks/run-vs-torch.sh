@@ -1,30 +1,37 @@
 #!/usr/bin/env bash
 # Runs our engine and TorchSharp-cpu 0.107 side by side on the protocol of shared/ANCHORS.md and prints one table per
-# workload (GEMM, MLP, autoencoder, the MLP through ML.NET, memory, allocations) with medians and ours / TorchSharp.
+# workload (GEMM, MLP, autoencoder, CNN, the MLP through ML.NET, memory, allocations) with medians and ours / TorchSharp.
 #
-# usage: bash benchmarks/run-vs-torch.sh [--reps N] [--only gemm,mlp,ae,mlnet] [--allocator jemalloc|glibc]
-#                                        [--write docs/BENCHMARKS.md] [--no-build]
+# usage: bash benchmarks/run-vs-torch.sh [--reps N] [--workloads gemm,mlp,ae,cnn,mlnet] [--epochs N]
+#                                        [--allocator jemalloc|glibc] [--write docs/BENCHMARKS.md] [--no-build]
 #
+# --only is a synonym of --workloads (default: all of them). --epochs N (at least 2) cuts every training run to N
+# epochs for a quick look. --write replaces the generated section(s) of the file: the main vs-torch section when the
+# run includes a workload other than cnn, the CNN subsection when it includes cnn.
 # Steps: build Release; patch the build output's copy of libLibTorchSharp.so for Debian 12's libstdc++ (never the NuGet
 # cache); set the allocator (jemalloc by default, the same for both sides); run the driver, which starts one process
 # per side and repetition, alternating which side goes first. About 3 minutes on a quiet 2-core machine with the
-# default 5 repetitions; far longer when the machine is busy (libtorch's OpenMP threads slow down badly under contention).
+# default 5 repetitions without the CNN; the CNN adds about a minute per side and repetition (3 epochs of ~13 s plus
+# data loading and inference). Far longer when the machine is busy (libtorch's OpenMP threads slow down badly under
+# contention).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 reps=5
 only=""
+epochs=""
 allocator=jemalloc
 write=""
 build=1
 while [ $# -gt 0 ]; do
     case "$1" in
         --reps) reps="$2"; shift 2 ;;
-        --only) only="$2"; shift 2 ;;
+        --only|--workloads) only="$2"; shift 2 ;;
+        --epochs) epochs="$2"; shift 2 ;;
         --allocator) allocator="$2"; shift 2 ;;
         --write) write="$2"; shift 2 ;;
         --no-build) build=0; shift ;;
-        -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
         *) echo "error: unknown option '$1' (see --help)" >&2; exit 2 ;;
     esac
 done
@@ -77,11 +84,13 @@ esac
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
 command="bash benchmarks/run-vs-torch.sh --reps $reps"
-[ -n "$only" ] && command="$command --only $only"
+[ -n "$only" ] && command="$command --workloads $only"
+[ -n "$epochs" ] && command="$command --epochs $epochs"
 [ "$allocator" != jemalloc ] && command="$command --allocator $allocator"
 [ -n "$write" ] && command="$command --write $write"
 
 args=(all --reps "$reps" --command "$command")
-[ -n "$only" ] && args+=(--only "$only")
+[ -n "$only" ] && args+=(--workloads "$only")
+[ -n "$epochs" ] && args+=(--epochs "$epochs")
 [ -n "$write" ] && args+=(--write "$write")
 exec "$out/MLNet.DeepExtensions.Benchmarks.VsTorch" "${args[@]}"

@@ -7,6 +7,7 @@ namespace MLNet.DeepExtensions.Benchmarks.VsTorch;
 internal sealed record FashionMnist(float[] TrainFeatures, int[] TrainLabels, float[] TestFeatures, int[] TestLabels)
 {
     public const int Width = 784;
+    public const int Side = 28;
     public const int Classes = 10;
     public const string Directory = "/usr/share/datasets/fashion-mnist";
 

@@ -31,7 +31,7 @@ internal static class MlNetSide
         var trainer = ml.MulticlassClassification.Trainers.DeepMlp(new DeepMlpTrainer.Options
         {
             HiddenLayers = [256, 128],
-            Epochs = Protocol.MlpEpochs,
+            Epochs = Protocol.Epochs("mlp"),
             BatchSize = Protocol.BatchSize,
             LearningRate = Protocol.LearningRate,
             NumberOfThreads = Protocol.Threads,

@@ -42,16 +42,26 @@ internal static class OurSide
         new DenseLayer(128), new ActivationLayer(ActivationKind.Relu),
         new DenseLayer(FashionMnist.Width), new ActivationLayer(ActivationKind.Sigmoid));
 
+    // conv(1->32, 3x3, pad 1)-ReLU-maxpool2, conv(32->64, 3x3, pad 1)-ReLU-maxpool2, FC 3136->128-ReLU, FC 128->10.
+    public static Sequential Cnn() => new(
+        new Conv2DLayer(32, 3, padding: Conv2DPadding.Same), new ActivationLayer(ActivationKind.Relu), new MaxPool2DLayer(2),
+        new Conv2DLayer(64, 3, padding: Conv2DPadding.Same), new ActivationLayer(ActivationKind.Relu), new MaxPool2DLayer(2),
+        new FlattenLayer(),
+        new DenseLayer(128), new ActivationLayer(ActivationKind.Relu),
+        new DenseLayer(FashionMnist.Classes));
+
     public static ChildResult Train(string workload, FashionMnist data)
     {
         bool autoencoder = workload == "ae";
-        int epochs = autoencoder ? Protocol.AutoencoderEpochs : Protocol.MlpEpochs;
+        int epochs = Protocol.Epochs(workload);
+        // The CNN sees each sample as a (1, 28, 28) image; the same 784 floats per row.
+        var shape = workload == "cnn" ? new TensorShape(1, FashionMnist.Side, FashionMnist.Side) : new TensorShape(FashionMnist.Width);
         var train = autoencoder
-            ? new Dataset(data.TrainFeatures, new TensorShape(FashionMnist.Width), data.TrainFeatures, FashionMnist.Width, "training data")
-            : new Dataset(data.TrainFeatures, new TensorShape(FashionMnist.Width), Array.ConvertAll(data.TrainLabels, l => (float)l), 1, "training data");
+            ? new Dataset(data.TrainFeatures, shape, data.TrainFeatures, FashionMnist.Width, "training data")
+            : new Dataset(data.TrainFeatures, shape, Array.ConvertAll(data.TrainLabels, l => (float)l), 1, "training data");
         using var backend = new ManagedCpuBackend(Protocol.Threads);
-        using var model = autoencoder ? Autoencoder() : Mlp();
-        model.Build(backend, new TensorShape(FashionMnist.Width), Protocol.Seed);
+        using var model = workload switch { "ae" => Autoencoder(), "cnn" => Cnn(), _ => Mlp() };
+        model.Build(backend, shape, Protocol.Seed);
         using Loss loss = autoencoder ? new MeanSquaredErrorLoss() : new SoftmaxCrossEntropyLoss();
         var probe = new AllocationProbe(epochs);
         var trainer = new NetworkTrainer(new TrainingOptions

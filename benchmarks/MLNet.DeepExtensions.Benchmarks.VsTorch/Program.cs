@@ -10,9 +10,12 @@ namespace MLNet.DeepExtensions.Benchmarks.VsTorch;
 internal static class Program
 {
     private const string Usage = """
-        usage: MLNet.DeepExtensions.Benchmarks.VsTorch [all] [--reps N] [--only gemm,mlp,ae,mlnet] [--write FILE] [--command TEXT]
-               MLNet.DeepExtensions.Benchmarks.VsTorch child (gemm|mlp|ae) (ours|torch)
-               MLNet.DeepExtensions.Benchmarks.VsTorch child mlnet ours
+        usage: MLNet.DeepExtensions.Benchmarks.VsTorch [all] [--reps N] [--workloads gemm,mlp,ae,cnn,mlnet] [--epochs N]
+                                                       [--write FILE] [--command TEXT]
+               MLNet.DeepExtensions.Benchmarks.VsTorch child (gemm|mlp|ae|cnn) (ours|torch) [--epochs N]
+               MLNet.DeepExtensions.Benchmarks.VsTorch child mlnet ours [--epochs N]
+        --only is a synonym of --workloads. --epochs overrides the protocol's epoch count of every training workload
+        (quick runs; at least 2, so that the steady-state allocation probe has epochs to compare).
         Run it through benchmarks/run-vs-torch.sh: that builds Release, patches the build output's libLibTorchSharp.so
         for Debian 12's libstdc++ and sets the allocator for both sides.
         """;
@@ -46,14 +49,15 @@ internal static class Program
 
     private static int RunChild(string[] args)
     {
-        if (args.Length != 3) throw new ArgumentException("child needs WORKLOAD and SIDE.", nameof(args));
+        if (args.Length != 3 && !(args.Length == 5 && args[3] == "--epochs")) throw new ArgumentException("child needs WORKLOAD and SIDE, then optionally --epochs N.", nameof(args));
         string workload = args[1], side = args[2];
+        if (args.Length == 5) Protocol.EpochsOverride = DriverOptions.ParseEpochs(args[4]);
         ChildResult result = (workload, side) switch
         {
             ("gemm", "ours") => OurSide.Gemm(),
             ("gemm", "torch") => TorchSide.Gemm(),
-            ("mlp" or "ae", "ours") => OurSide.Train(workload, FashionMnist.Load()),
-            ("mlp" or "ae", "torch") => TorchSide.Train(workload, FashionMnist.Load()),
+            ("mlp" or "ae" or "cnn", "ours") => OurSide.Train(workload, FashionMnist.Load()),
+            ("mlp" or "ae" or "cnn", "torch") => TorchSide.Train(workload, FashionMnist.Load()),
             ("mlnet", "ours") => MlNetSide.Mlp(FashionMnist.Load()),
             _ => throw new ArgumentException($"unknown child workload/side '{workload} {side}'.", nameof(args)),
         };
@@ -63,14 +67,24 @@ internal static class Program
 }
 
 /// <summary>Driver options.</summary>
-internal sealed record DriverOptions(int Repetitions, string[] Workloads, string? WritePath, string Command)
+internal sealed record DriverOptions(int Repetitions, string[] Workloads, int? Epochs, string? WritePath, string Command)
 {
-    public static readonly string[] AllWorkloads = ["gemm", "mlp", "ae", "mlnet"];
+    public static readonly string[] AllWorkloads = ["gemm", "mlp", "ae", "cnn", "mlnet"];
+
+    public static int ParseEpochs(string text)
+    {
+        if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int epochs) || epochs < 2)
+        {
+            throw new ArgumentException($"--epochs must be an integer of at least 2; got '{text}'.", "args");
+        }
+        return epochs;
+    }
 
     public static DriverOptions Parse(string[] args)
     {
         int reps = 5;
         string[] workloads = AllWorkloads;
+        int? epochs = null;
         string? write = null;
         string command = "bash benchmarks/run-vs-torch.sh";
         for (int i = 0; i < args.Length; i++)
@@ -82,12 +96,17 @@ internal sealed record DriverOptions(int Repetitions, string[] Workloads, string
                     reps = int.Parse(Value(), CultureInfo.InvariantCulture);
                     if (reps < 1) throw new ArgumentException("--reps must be at least 1.", nameof(args));
                     break;
-                case "--only":
+                case "--only" or "--workloads":
                     workloads = Value().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
                     foreach (string w in workloads)
                     {
-                        if (!AllWorkloads.Contains(w)) throw new ArgumentException($"unknown workload '{w}' (gemm, mlp, ae, mlnet).", nameof(args));
+                        if (!AllWorkloads.Contains(w)) throw new ArgumentException($"unknown workload '{w}' ({string.Join(", ", AllWorkloads)}).", nameof(args));
                     }
+                    // Keep the canonical order whatever order the list was given in.
+                    workloads = AllWorkloads.Where(workloads.Contains).ToArray();
+                    break;
+                case "--epochs":
+                    epochs = ParseEpochs(Value());
                     break;
                 case "--write":
                     write = Value();
@@ -99,6 +118,6 @@ internal sealed record DriverOptions(int Repetitions, string[] Workloads, string
                     throw new ArgumentException($"unknown option '{args[i]}'.", nameof(args));
             }
         }
-        return new DriverOptions(reps, workloads, write, command);
+        return new DriverOptions(reps, workloads, epochs, write, command);
     }
 }

@@ -13,6 +13,19 @@ internal static class Protocol
     public const int Seed = 42;
     public const int MlpEpochs = 5;
     public const int AutoencoderEpochs = 3;
+    public const int CnnEpochs = 3;
+
+    /// <summary>Set by <c>--epochs N</c> (driver and children): fewer epochs than the protocol for quick runs.</summary>
+    public static int? EpochsOverride { get; set; }
+
+    /// <summary>The epoch count of a training workload (mlp, ae, cnn): the protocol's, unless overridden.</summary>
+    public static int Epochs(string workload) => EpochsOverride ?? workload switch
+    {
+        "mlp" => MlpEpochs,
+        "ae" => AutoencoderEpochs,
+        "cnn" => CnnEpochs,
+        _ => throw new ArgumentOutOfRangeException(nameof(workload), workload, $"'{workload}' is not a training workload (mlp, ae, cnn)."),
+    };
 
     /// <summary>GEMM shapes, M x K x N, C = A·B.</summary>
     public static readonly (int M, int K, int N)[] GemmShapes = [(1024, 1024, 1024), (128, 784, 256), (128, 256, 128)];

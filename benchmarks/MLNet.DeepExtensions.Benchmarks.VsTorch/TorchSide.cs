@@ -43,16 +43,25 @@ internal static class TorchSide
         nn.Linear(32, 128), nn.ReLU(),
         nn.Linear(128, FashionMnist.Width), nn.Sigmoid());
 
+    private static nn.Module<Tensor, Tensor> Cnn() => nn.Sequential(
+        nn.Conv2d(1, 32, 3, padding: 1), nn.ReLU(), nn.MaxPool2d(2),
+        nn.Conv2d(32, 64, 3, padding: 1), nn.ReLU(), nn.MaxPool2d(2),
+        nn.Flatten(),
+        nn.Linear(64 * 7 * 7, 128), nn.ReLU(),
+        nn.Linear(128, FashionMnist.Classes));
+
     public static ChildResult Train(string workload, FashionMnist data)
     {
         Initialize();
         bool autoencoder = workload == "ae";
-        int epochs = autoencoder ? Protocol.AutoencoderEpochs : Protocol.MlpEpochs;
+        int epochs = Protocol.Epochs(workload);
         int count = data.TrainCount;
-        using var x = torch.tensor(data.TrainFeatures, [count, FashionMnist.Width]);
+        // The CNN sees each sample as a (1, 28, 28) image (NCHW); the same 784 floats per row.
+        long[] sample = workload == "cnn" ? [1, FashionMnist.Side, FashionMnist.Side] : [FashionMnist.Width];
+        using var x = torch.tensor(data.TrainFeatures, [count, .. sample]);
         using var y = autoencoder ? x.alias() : torch.tensor(Array.ConvertAll(data.TrainLabels, l => (long)l), [count]);
-        using var testX = torch.tensor(data.TestFeatures, [data.TestCount, FashionMnist.Width]);
-        using var model = autoencoder ? Autoencoder() : Mlp();
+        using var testX = torch.tensor(data.TestFeatures, [data.TestCount, .. sample]);
+        using var model = workload switch { "ae" => Autoencoder(), "cnn" => Cnn(), _ => Mlp() };
         using nn.Module<Tensor, Tensor, Tensor> lossFunction = autoencoder ? nn.MSELoss() : nn.CrossEntropyLoss();
         using var optimizer = torch.optim.Adam(model.parameters(), lr: Protocol.LearningRate);
 

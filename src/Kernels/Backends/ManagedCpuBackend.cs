@@ -24,6 +24,7 @@ public sealed unsafe class ManagedCpuBackend : ComputeBackend
     private readonly ManagedGemm _gemm;
     private readonly OptimizerStepJob _optimizerJob = new();
     private readonly ManagedConvolution _convolution;
+    private readonly ManagedPooling _pooling;
     private float[] _scratch = [];
     private double[] _doubleScratch = [];
 
@@ -33,7 +34,8 @@ public sealed unsafe class ManagedCpuBackend : ComputeBackend
         ArgumentOutOfRangeException.ThrowIfNegative(numberOfThreads);
         _pool = new WorkerPool(numberOfThreads);
         _gemm = new ManagedGemm(_pool);
-        _convolution = new ManagedConvolution(_gemm);
+        _convolution = new ManagedConvolution(_pool);
+        _pooling = new ManagedPooling(_pool);
         string simd = Vector512.IsHardwareAccelerated ? "AVX-512" : Avx2.IsSupported ? "AVX2" : "SIMD " + System.Numerics.Vector<float>.Count * 32 + "-bit";
         Description = $"Managed CPU ({simd}, {_pool.ThreadCount} thread{(_pool.ThreadCount == 1 ? "" : "s")})";
     }
@@ -183,27 +185,27 @@ public sealed unsafe class ManagedCpuBackend : ComputeBackend
 
     /// <inheritdoc />
     protected override void MaxPool2DForwardCore(DeviceBuffer input, DeviceBuffer output, DeviceBuffer argMax, Pool2DShape shape) =>
-        ManagedPooling.MaxPool2DForward(F(input, shape.InputLength), F(output, shape.OutputLength), F(argMax, shape.OutputLength), shape);
+        _pooling.MaxPool2DForward(P(input), P(output), P(argMax), shape);
 
     /// <inheritdoc />
     protected override void MaxPool2DBackwardCore(DeviceBuffer dOutput, DeviceBuffer argMax, DeviceBuffer dInput, Pool2DShape shape) =>
-        ManagedPooling.MaxPool2DBackward(F(dOutput, shape.OutputLength), F(argMax, shape.OutputLength), F(dInput, shape.InputLength), shape);
+        _pooling.MaxPool2DBackward(P(dOutput), P(argMax), P(dInput), shape);
 
     /// <inheritdoc />
     protected override void AvgPool2DForwardCore(DeviceBuffer input, DeviceBuffer output, Pool2DShape shape) =>
-        ManagedPooling.AvgPool2DForward(F(input, shape.InputLength), F(output, shape.OutputLength), shape);
+        _pooling.AvgPool2DForward(P(input), P(output), shape);
 
     /// <inheritdoc />
     protected override void AvgPool2DBackwardCore(DeviceBuffer dOutput, DeviceBuffer dInput, Pool2DShape shape) =>
-        ManagedPooling.AvgPool2DBackward(F(dOutput, shape.OutputLength), F(dInput, shape.InputLength), shape);
+        _pooling.AvgPool2DBackward(P(dOutput), P(dInput), shape);
 
     /// <inheritdoc />
     protected override void GlobalAvgPoolForwardCore(DeviceBuffer input, DeviceBuffer output, int planes, int area) =>
-        ManagedPooling.GlobalAvgPoolForward(F(input, planes * area), F(output, planes), planes, area);
+        _pooling.GlobalAvgPoolForward(P(input), P(output), planes, area);
 
     /// <inheritdoc />
     protected override void GlobalAvgPoolBackwardCore(DeviceBuffer dOutput, DeviceBuffer dInput, int planes, int area) =>
-        ManagedPooling.GlobalAvgPoolBackward(F(dOutput, planes), F(dInput, planes * area), planes, area);
+        _pooling.GlobalAvgPoolBackward(P(dOutput), P(dInput), planes, area);
 
     // ---------------------------------------------------------------- normalization
 
@@ -244,7 +246,7 @@ public sealed unsafe class ManagedCpuBackend : ComputeBackend
     // ---------------------------------------------------------------- convolution
 
     /// <inheritdoc />
-    /// <remarks>im2col + the blocked GEMM per image (see <see cref="ManagedConvolution"/>).</remarks>
+    /// <remarks>im2col + the blocked GEMM, parallel over groups of images (see <see cref="ManagedConvolution"/>).</remarks>
     protected override void Conv2DForwardCore(DeviceBuffer input, DeviceBuffer weight, DeviceBuffer? bias, DeviceBuffer output, in Conv2DShape shape) =>
         _convolution.Forward(P(input), P(weight), bias is null ? null : P(bias), P(output), shape);
 

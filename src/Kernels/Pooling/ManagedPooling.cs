@@ -1,22 +1,156 @@
 namespace MLNet.DeepExtensions.Kernels.Pooling;
 
 /// <summary>
-/// Managed float32 pooling, forward and backward side by side: one image plane at a time, each window's bounds
-/// clipped to the real input once (no per-element padding test), nothing allocated per call. The backward passes
-/// zero the plane and scatter in output order, so each input gradient receives its terms in the same (oh, ow) order
-/// as the ILGPU gather kernels, which makes the two backends bit-identical here.
+/// Managed float32 pooling, forward and backward side by side: image planes are independent, so each call cuts the
+/// planes into contiguous ranges that the <see cref="WorkerPool"/>'s threads claim (results do not depend on who runs
+/// what). Within a plane: each window's bounds clipped to the real input once (no per-element padding test), and a
+/// branch-light path for the common 2x2 window with stride 2 and no padding. Nothing allocated per call. The backward
+/// passes zero the plane and scatter in output order, so each input gradient receives its terms in the same (oh, ow)
+/// order as the ILGPU gather kernels, which makes the two backends bit-identical here.
 /// </summary>
-internal static class ManagedPooling
+/// <remarks>Not thread-safe, like its backend: one call at a time.</remarks>
+internal sealed unsafe class ManagedPooling
 {
-    /// <summary>Max pooling; input (N, C, H, W), output and argMax (N, C, Hout, Wout); argMax = h·W + w of the first maximum.</summary>
-    public static void MaxPool2DForward(ReadOnlySpan<float> input, Span<float> output, Span<float> argMax, in Pool2DShape s)
+    // Below about this many input elements per call, waking another thread costs more than it saves.
+    private const long ParallelThreshold = 32_768;
+
+    // Plane ranges per thread: a few, so that a thread that starts late (a busy machine) just takes fewer.
+    private const int TasksPerThread = 4;
+
+    private readonly WorkerPool _pool;
+    private readonly PlaneJob _job;
+
+    // The call in progress, read by the tasks.
+    private Operation _operation;
+    private Pool2DShape _shape;
+    private float* _a, _b, _c;
+    private int _planes, _area;
+
+    public ManagedPooling(WorkerPool pool)
     {
-        int inPlane = s.Height * s.Width, outPlane = s.OutputHeight * s.OutputWidth;
-        for (int p = 0; p < s.Planes; p++)
+        _pool = pool;
+        _job = new PlaneJob(this);
+    }
+
+    private enum Operation
+    {
+        MaxForward,
+        MaxBackward,
+        AvgForward,
+        AvgBackward,
+        GlobalAvgForward,
+        GlobalAvgBackward,
+    }
+
+    /// <summary>Max pooling; input (N, C, H, W), output and argMax (N, C, Hout, Wout); argMax = h·W + w of the first maximum.</summary>
+    public void MaxPool2DForward(float* input, float* output, float* argMax, in Pool2DShape s) =>
+        Run(Operation.MaxForward, s, input, output, argMax, s.Planes, s.Height * s.Width);
+
+    /// <summary>dInput (N, C, H, W) = 0, then dInput[argMax] += dOutput, in output order (overlapping windows add up).</summary>
+    public void MaxPool2DBackward(float* dOutput, float* argMax, float* dInput, in Pool2DShape s) =>
+        Run(Operation.MaxBackward, s, dOutput, argMax, dInput, s.Planes, s.Height * s.Width);
+
+    /// <summary>Average pooling with count_include_pad = True: window sum over real elements / (PoolHeight·PoolWidth).</summary>
+    public void AvgPool2DForward(float* input, float* output, in Pool2DShape s) =>
+        Run(Operation.AvgForward, s, input, output, null, s.Planes, s.Height * s.Width);
+
+    /// <summary>dInput = 0, then every real element of each window += dOutput / (PoolHeight·PoolWidth), in output order.</summary>
+    public void AvgPool2DBackward(float* dOutput, float* dInput, in Pool2DShape s) =>
+        Run(Operation.AvgBackward, s, dOutput, dInput, null, s.Planes, s.Height * s.Width);
+
+    /// <summary>output[plane] = mean of the plane's <paramref name="area"/> values; input (planes, area), output (planes).</summary>
+    public void GlobalAvgPoolForward(float* input, float* output, int planes, int area) =>
+        Run(Operation.GlobalAvgForward, default, input, output, null, planes, area);
+
+    /// <summary>dInput[plane, i] = dOutput[plane] / area (overwrite).</summary>
+    public void GlobalAvgPoolBackward(float* dOutput, float* dInput, int planes, int area) =>
+        Run(Operation.GlobalAvgBackward, default, dOutput, dInput, null, planes, area);
+
+    private void Run(Operation operation, in Pool2DShape s, float* a, float* b, float* c, int planes, int area)
+    {
+        if (planes <= 0) return;
+        int tasks = (long)planes * area < ParallelThreshold ? 1 : Math.Min(planes, _pool.ThreadCount * TasksPerThread);
+        if (tasks == 1)
         {
-            ReadOnlySpan<float> x = input.Slice(p * inPlane, inPlane);
-            Span<float> y = output.Slice(p * outPlane, outPlane);
-            Span<float> index = argMax.Slice(p * outPlane, outPlane);
+            Execute(operation, s, a, b, c, 0, planes, area);
+            return;
+        }
+        _operation = operation;
+        _shape = s;
+        _a = a;
+        _b = b;
+        _c = c;
+        _planes = planes;
+        _area = area;
+        try
+        {
+            _pool.Run(_job, tasks);
+        }
+        finally
+        {
+            _a = _b = _c = null;
+        }
+    }
+
+    private void ExecuteTask(int task, int count)
+    {
+        int first = (int)((long)_planes * task / count), end = (int)((long)_planes * (task + 1) / count);
+        Execute(_operation, _shape, _a, _b, _c, first, end, _area);
+    }
+
+    private static void Execute(Operation operation, in Pool2DShape s, float* a, float* b, float* c, int first, int end, int area)
+    {
+        switch (operation)
+        {
+            case Operation.MaxForward: MaxForward(a, b, c, s, first, end); break;
+            case Operation.MaxBackward: MaxBackward(a, b, c, s, first, end); break;
+            case Operation.AvgForward: AvgForward(a, b, s, first, end); break;
+            case Operation.AvgBackward: AvgBackward(a, b, s, first, end); break;
+            case Operation.GlobalAvgForward: GlobalAvgForward(a, b, first, end, area); break;
+            default: GlobalAvgBackward(a, b, first, end, area); break;
+        }
+    }
+
+    // Strictly greater: the first maximum wins ties; a NaN wins (and then stays), as in PyTorch.
+    private static bool Beats(float value, float best) => value > best || (float.IsNaN(value) && !float.IsNaN(best));
+
+    /// <summary>Planes [first, end) of the max-pool forward pass.</summary>
+    private static void MaxForward(float* input, float* output, float* argMax, in Pool2DShape s, int first, int end)
+    {
+        int inPlane = s.Height * s.Width, outPlane = s.OutputHeight * s.OutputWidth, width = s.Width;
+        bool twoByTwo = s.PoolHeight == 2 && s.PoolWidth == 2 && s.StrideHeight == 2 && s.StrideWidth == 2 && s.PadHeight == 0 && s.PadWidth == 0;
+        for (int p = first; p < end; p++)
+        {
+            float* x = input + (long)p * inPlane;
+            float* y = output + (long)p * outPlane;
+            float* index = argMax + (long)p * outPlane;
+            if (twoByTwo)
+            {
+                // Every window is whole (floor mode): the four candidates in row-major order, no clipping.
+                for (int oh = 0; oh < s.OutputHeight; oh++)
+                {
+                    int rowStart = 2 * oh * width;
+                    float* top = x + rowStart;
+                    float* bottom = top + width;
+                    float* yRow = y + oh * s.OutputWidth;
+                    float* indexRow = index + oh * s.OutputWidth;
+                    for (int ow = 0; ow < s.OutputWidth; ow++)
+                    {
+                        int w = 2 * ow;
+                        float best = top[w];
+                        int at = rowStart + w;
+                        float v = top[w + 1];
+                        if (Beats(v, best)) { best = v; at = rowStart + w + 1; }
+                        v = bottom[w];
+                        if (Beats(v, best)) { best = v; at = rowStart + width + w; }
+                        v = bottom[w + 1];
+                        if (Beats(v, best)) { best = v; at = rowStart + width + w + 1; }
+                        yRow[ow] = best;
+                        indexRow[ow] = at;
+                    }
+                }
+                continue;
+            }
             for (int oh = 0; oh < s.OutputHeight; oh++)
             {
                 var (hStart, hEnd) = s.RowWindow(oh);
@@ -24,17 +158,16 @@ internal static class ManagedPooling
                 {
                     var (wStart, wEnd) = s.ColumnWindow(ow);
                     // Padding ≤ half the window guarantees a real element in every window: start from the first one.
-                    int best = hStart * s.Width + wStart;
+                    int best = hStart * width + wStart;
                     float bestValue = x[best];
                     for (int h = hStart; h < hEnd; h++)
                     {
                         for (int w = wStart; w < wEnd; w++)
                         {
-                            float v = x[h * s.Width + w];
-                            // Strictly greater: the first maximum wins ties; a NaN wins (and then stays), as in PyTorch.
-                            if (v > bestValue || (float.IsNaN(v) && !float.IsNaN(bestValue)))
+                            float v = x[h * width + w];
+                            if (Beats(v, bestValue))
                             {
-                                best = h * s.Width + w;
+                                best = h * width + w;
                                 bestValue = v;
                             }
                         }
@@ -46,29 +179,29 @@ internal static class ManagedPooling
         }
     }
 
-    /// <summary>dInput (N, C, H, W) = 0, then dInput[argMax] += dOutput, in output order (overlapping windows add up).</summary>
-    public static void MaxPool2DBackward(ReadOnlySpan<float> dOutput, ReadOnlySpan<float> argMax, Span<float> dInput, in Pool2DShape s)
+    /// <summary>Planes [first, end): dInput = 0, then dInput[argMax] += dOutput in output order.</summary>
+    private static void MaxBackward(float* dOutput, float* argMax, float* dInput, in Pool2DShape s, int first, int end)
     {
         int inPlane = s.Height * s.Width, outPlane = s.OutputHeight * s.OutputWidth;
-        dInput[..s.InputLength].Clear();
-        for (int p = 0; p < s.Planes; p++)
+        new Span<float>(dInput + (long)first * inPlane, (end - first) * inPlane).Clear();
+        for (int p = first; p < end; p++)
         {
-            Span<float> dx = dInput.Slice(p * inPlane, inPlane);
-            ReadOnlySpan<float> dy = dOutput.Slice(p * outPlane, outPlane);
-            ReadOnlySpan<float> index = argMax.Slice(p * outPlane, outPlane);
+            float* dx = dInput + (long)p * inPlane;
+            float* dy = dOutput + (long)p * outPlane;
+            float* index = argMax + (long)p * outPlane;
             for (int o = 0; o < outPlane; o++) dx[(int)index[o]] += dy[o];
         }
     }
 
-    /// <summary>Average pooling with count_include_pad = True: window sum over real elements / (PoolHeight·PoolWidth).</summary>
-    public static void AvgPool2DForward(ReadOnlySpan<float> input, Span<float> output, in Pool2DShape s)
+    /// <summary>Planes [first, end) of the average-pool forward pass (count_include_pad = True).</summary>
+    private static void AvgForward(float* input, float* output, in Pool2DShape s, int first, int end)
     {
         int inPlane = s.Height * s.Width, outPlane = s.OutputHeight * s.OutputWidth;
         float divisor = s.PoolHeight * s.PoolWidth;
-        for (int p = 0; p < s.Planes; p++)
+        for (int p = first; p < end; p++)
         {
-            ReadOnlySpan<float> x = input.Slice(p * inPlane, inPlane);
-            Span<float> y = output.Slice(p * outPlane, outPlane);
+            float* x = input + (long)p * inPlane;
+            float* y = output + (long)p * outPlane;
             for (int oh = 0; oh < s.OutputHeight; oh++)
             {
                 var (hStart, hEnd) = s.RowWindow(oh);
@@ -86,16 +219,16 @@ internal static class ManagedPooling
         }
     }
 
-    /// <summary>dInput = 0, then every real element of each window += dOutput / (PoolHeight·PoolWidth), in output order.</summary>
-    public static void AvgPool2DBackward(ReadOnlySpan<float> dOutput, Span<float> dInput, in Pool2DShape s)
+    /// <summary>Planes [first, end): dInput = 0, then every real element of each window += dOutput / (PoolHeight·PoolWidth).</summary>
+    private static void AvgBackward(float* dOutput, float* dInput, in Pool2DShape s, int first, int end)
     {
         int inPlane = s.Height * s.Width, outPlane = s.OutputHeight * s.OutputWidth;
         float divisor = s.PoolHeight * s.PoolWidth;
-        dInput[..s.InputLength].Clear();
-        for (int p = 0; p < s.Planes; p++)
+        new Span<float>(dInput + (long)first * inPlane, (end - first) * inPlane).Clear();
+        for (int p = first; p < end; p++)
         {
-            Span<float> dx = dInput.Slice(p * inPlane, inPlane);
-            ReadOnlySpan<float> dy = dOutput.Slice(p * outPlane, outPlane);
+            float* dx = dInput + (long)p * inPlane;
+            float* dy = dOutput + (long)p * outPlane;
             for (int oh = 0; oh < s.OutputHeight; oh++)
             {
                 var (hStart, hEnd) = s.RowWindow(oh);
@@ -112,22 +245,28 @@ internal static class ManagedPooling
         }
     }
 
-    /// <summary>output[plane] = mean of the plane's <paramref name="area"/> values; input (planes, area), output (planes).</summary>
-    public static void GlobalAvgPoolForward(ReadOnlySpan<float> input, Span<float> output, int planes, int area)
+    /// <summary>Planes [first, end): output[plane] = the plane's mean.</summary>
+    private static void GlobalAvgForward(float* input, float* output, int first, int end, int area)
     {
-        for (int p = 0; p < planes; p++)
+        for (int p = first; p < end; p++)
         {
             // In order, not SIMD: keeps the result identical to the ILGPU kernel's sequential sum.
-            ReadOnlySpan<float> x = input.Slice(p * area, area);
+            float* x = input + (long)p * area;
             float sum = 0f;
-            for (int i = 0; i < x.Length; i++) sum += x[i];
+            for (int i = 0; i < area; i++) sum += x[i];
             output[p] = sum / area;
         }
     }
 
-    /// <summary>dInput[plane, i] = dOutput[plane] / area (overwrite).</summary>
-    public static void GlobalAvgPoolBackward(ReadOnlySpan<float> dOutput, Span<float> dInput, int planes, int area)
+    /// <summary>Planes [first, end): dInput[plane, i] = dOutput[plane] / area.</summary>
+    private static void GlobalAvgBackward(float* dOutput, float* dInput, int first, int end, int area)
     {
-        for (int p = 0; p < planes; p++) dInput.Slice(p * area, area).Fill(dOutput[p] / area);
+        for (int p = first; p < end; p++) new Span<float>(dInput + (long)p * area, area).Fill(dOutput[p] / area);
+    }
+
+    /// <summary>Adapter so the worker pool can run plane ranges without a closure.</summary>
+    private sealed class PlaneJob(ManagedPooling owner) : ParallelJob
+    {
+        public override void Execute(int index, int count) => owner.ExecuteTask(index, count);
     }
 }
