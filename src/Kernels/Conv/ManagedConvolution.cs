@@ -10,7 +10,8 @@ namespace MLNet.DeepExtensions.Kernels.Conv;
 /// <list type="bullet">
 /// <item>forward: Y_n (Cout, P) = W (Cout, K) · cols_n;</item>
 /// <item>backward input: dcols (K, P) = Wᵀ · dY_n, then col2im adds each column back onto the pixels it came from;</item>
-/// <item>backward weight: dW (Cout, K) += Σ_n dY_n · cols_nᵀ.</item>
+/// <item>backward weight: dW (Cout, K) += Σ_n dY_n · cols_nᵀ (or its transpose, cols_n · dY_nᵀ, when that fills the
+/// GEMM's tiles better, see <see cref="WeightGradientTransposed"/>).</item>
 /// </list>
 /// Layouts: input (N, Cin, H, W), weight (Cout, Cin, kH, kW) = (Cout, K) row-major, output (N, Cout, Hout, Wout).
 /// </summary>
@@ -100,10 +101,22 @@ internal sealed unsafe class ManagedConvolution
             Run(Mode.BackwardWeight, s, input, null, dBias, dOutput, partials);
             // Fixed order, whoever computed which partial: the same sums on every run and thread count.
             var dw = new Span<float>(dWeight, s.WeightSize);
+            bool transposed = WeightGradientTransposed(s);
+            int k = s.PatchSize;
             for (int j = 0; j < partials; j++)
             {
                 float* partial = partialsPointer + (long)j * stride;
-                TensorPrimitives.Add(dw, new ReadOnlySpan<float>(partial, s.WeightSize), dw);
+                if (!transposed)
+                {
+                    TensorPrimitives.Add(dw, new ReadOnlySpan<float>(partial, s.WeightSize), dw);
+                }
+                else
+                {
+                    for (int co = 0; co < s.OutChannels; co++)
+                    {
+                        for (int i = 0; i < k; i++) dWeight[co * k + i] += partial[i * s.OutChannels + co];
+                    }
+                }
                 if (dBias is not null)
                 {
                     var db = new Span<float>(dBias, s.OutChannels);
@@ -115,6 +128,21 @@ internal sealed unsafe class ManagedConvolution
     }
 
     private static int PartialStride(in Conv2DShape s) => (s.WeightSize + s.OutChannels + 15) & ~15;
+
+    /// <summary>
+    /// Whether the weight gradient is computed as dWᵀ (K, Cout) = cols · dYᵀ rather than dW (Cout, K) = dY · colsᵀ:
+    /// the GEMM computes whole MR x NR tiles, so the form whose (rows, columns) round up to less wins. A first layer
+    /// (Cin 1, 3x3: K = 9) fills 9 of a tile's 32 columns the usual way, 9 of 16 rows transposed.
+    /// </summary>
+    private static bool WeightGradientTransposed(in Conv2DShape s)
+    {
+        int mr = GemmMicroKernels.TileRows(GemmMicroKernels.Best), nr = GemmMicroKernels.TileColumns(GemmMicroKernels.Best);
+        long usual = RoundUp(s.OutChannels, mr) * RoundUp(s.PatchSize, nr);
+        long transposed = RoundUp(s.PatchSize, mr) * RoundUp(s.OutChannels, nr);
+        return transposed < usual;
+    }
+
+    private static long RoundUp(long value, long multiple) => (value + multiple - 1) / multiple * multiple;
 
     private static bool IsPointwise(in Conv2DShape s) =>
         s.KernelHeight == 1 && s.KernelWidth == 1 && s.StrideHeight == 1 && s.StrideWidth == 1 && s.PadHeight == 0 && s.PadWidth == 0;
@@ -251,6 +279,7 @@ internal sealed unsafe class ManagedConvolution
         int imageIn = s.InChannels * s.Height * s.Width, imageOut = s.OutChannels * p;
         float* dWeight = _partialsPointer + (long)partial * PartialStride(s);
         float* dBias = dWeight + s.WeightSize;
+        bool transposed = WeightGradientTransposed(s);
         int firstGroup = (int)((long)_groups * partial / _partialCount);
         int endGroup = (int)((long)_groups * (partial + 1) / _partialCount);
         for (int group = firstGroup; group < endGroup; group++)
@@ -264,7 +293,8 @@ internal sealed unsafe class ManagedConvolution
             }
             float* dy = count == 1 ? _output + (long)first * imageOut : Gather(_output + (long)first * imageOut, gathered, count, s.OutChannels, p);
             float beta = group == firstGroup ? 0f : 1f;
-            gemm.Multiply(false, true, s.OutChannels, k, width, 1f, dy, cols, beta, dWeight);
+            if (transposed) gemm.Multiply(false, true, k, s.OutChannels, width, 1f, cols, dy, beta, dWeight);
+            else gemm.Multiply(false, true, s.OutChannels, k, width, 1f, dy, cols, beta, dWeight);
             if (_bias is not null)
             {
                 for (int co = 0; co < s.OutChannels; co++)

@@ -1,3 +1,6 @@
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
 namespace MLNet.DeepExtensions.Kernels.Pooling;
 
 /// <summary>
@@ -102,6 +105,7 @@ internal sealed unsafe class ManagedPooling
     {
         switch (operation)
         {
+            case Operation.MaxForward when IsTwoByTwo(s) && Avx512F.IsSupported: MaxForwardTwoByTwo(a, b, c, s, first, end); break;
             case Operation.MaxForward: MaxForward(a, b, c, s, first, end); break;
             case Operation.MaxBackward: MaxBackward(a, b, c, s, first, end); break;
             case Operation.AvgForward: AvgForward(a, b, s, first, end); break;
@@ -114,43 +118,106 @@ internal sealed unsafe class ManagedPooling
     // Strictly greater: the first maximum wins ties; a NaN wins (and then stays), as in PyTorch.
     private static bool Beats(float value, float best) => value > best || (float.IsNaN(value) && !float.IsNaN(best));
 
-    /// <summary>Planes [first, end) of the max-pool forward pass.</summary>
-    private static void MaxForward(float* input, float* output, float* argMax, in Pool2DShape s, int first, int end)
+    private static bool IsTwoByTwo(in Pool2DShape s) =>
+        s.PoolHeight == 2 && s.PoolWidth == 2 && s.StrideHeight == 2 && s.StrideWidth == 2 && s.PadHeight == 0 && s.PadWidth == 0;
+
+    /// <summary>
+    /// Planes [first, end) of a 2x2, stride 2, unpadded max pool (every window whole, floor mode), 16 outputs at a time:
+    /// the two input rows of 16 windows (32 columns each) are split into even and odd columns, giving the four
+    /// candidates of each window as four vectors, merged in row-major order with the scalar rule (strictly greater,
+    /// or a NaN over a non-NaN). Branch-free: with real activations the scalar comparisons mispredict about half the time.
+    /// </summary>
+    private static void MaxForwardTwoByTwo(float* input, float* output, float* argMax, in Pool2DShape s, int first, int end)
     {
-        int inPlane = s.Height * s.Width, outPlane = s.OutputHeight * s.OutputWidth, width = s.Width;
-        bool twoByTwo = s.PoolHeight == 2 && s.PoolWidth == 2 && s.StrideHeight == 2 && s.StrideWidth == 2 && s.PadHeight == 0 && s.PadWidth == 0;
+        int inPlane = s.Height * s.Width, outPlane = s.OutputHeight * s.OutputWidth, width = s.Width, outW = s.OutputWidth;
+        // A chunk reads 32 floats from each row even when it needs fewer: fine inside the tensor, not past its end.
+        float* inputEnd = input + (long)s.Planes * inPlane;
+        Vector512<int> evens = Vector512.Create(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+        Vector512<int> odds = evens + Vector512<int>.One;
+        Vector512<float> columns = Vector512.ConvertToSingle(evens);
+        float* values = stackalloc float[16];
+        float* indices = stackalloc float[16];
         for (int p = first; p < end; p++)
         {
             float* x = input + (long)p * inPlane;
             float* y = output + (long)p * outPlane;
             float* index = argMax + (long)p * outPlane;
-            if (twoByTwo)
+            for (int oh = 0; oh < s.OutputHeight; oh++)
             {
-                // Every window is whole (floor mode): the four candidates in row-major order, no clipping.
-                for (int oh = 0; oh < s.OutputHeight; oh++)
+                int rowStart = 2 * oh * width;
+                float* top = x + rowStart;
+                float* bottom = top + width;
+                for (int ow = 0; ow < outW; ow += 16)
                 {
-                    int rowStart = 2 * oh * width;
-                    float* top = x + rowStart;
-                    float* bottom = top + width;
-                    float* yRow = y + oh * s.OutputWidth;
-                    float* indexRow = index + oh * s.OutputWidth;
-                    for (int ow = 0; ow < s.OutputWidth; ow++)
+                    int n = Math.Min(16, outW - ow);
+                    if (bottom + 2 * ow + 32 > inputEnd)
                     {
-                        int w = 2 * ow;
-                        float best = top[w];
-                        int at = rowStart + w;
-                        float v = top[w + 1];
-                        if (Beats(v, best)) { best = v; at = rowStart + w + 1; }
-                        v = bottom[w];
-                        if (Beats(v, best)) { best = v; at = rowStart + width + w; }
-                        v = bottom[w + 1];
-                        if (Beats(v, best)) { best = v; at = rowStart + width + w + 1; }
-                        yRow[ow] = best;
-                        indexRow[ow] = at;
+                        MaxTwoByTwoScalar(top, bottom, rowStart, width, ow, ow + n, y + oh * outW, index + oh * outW);
+                        continue;
+                    }
+                    Vector512<float> t0 = Vector512.Load(top + 2 * ow), t1 = Vector512.Load(top + 2 * ow + 16);
+                    Vector512<float> b0 = Vector512.Load(bottom + 2 * ow), b1 = Vector512.Load(bottom + 2 * ow + 16);
+                    Vector512<float> at = columns + Vector512.Create((float)(rowStart + 2 * ow));
+                    Vector512<float> best = Avx512F.PermuteVar16x32x2(t0, evens, t1), bestAt = at;
+                    Merge(Avx512F.PermuteVar16x32x2(t0, odds, t1), at + Vector512<float>.One, ref best, ref bestAt);
+                    Merge(Avx512F.PermuteVar16x32x2(b0, evens, b1), at + Vector512.Create((float)width), ref best, ref bestAt);
+                    Merge(Avx512F.PermuteVar16x32x2(b0, odds, b1), at + Vector512.Create((float)(width + 1)), ref best, ref bestAt);
+                    float* yOut = y + oh * outW + ow, indexOut = index + oh * outW + ow;
+                    if (n == 16)
+                    {
+                        best.Store(yOut);
+                        bestAt.Store(indexOut);
+                        continue;
+                    }
+                    // A partial chunk (the row's tail): the lanes past it would land in another row, or another task's plane.
+                    best.Store(values);
+                    bestAt.Store(indices);
+                    for (int i = 0; i < n; i++)
+                    {
+                        yOut[i] = values[i];
+                        indexOut[i] = indices[i];
                     }
                 }
-                continue;
             }
+        }
+    }
+
+    // Lanewise Beats(value, best): strictly greater, or a NaN over a non-NaN.
+    private static void Merge(Vector512<float> value, Vector512<float> at, ref Vector512<float> best, ref Vector512<float> bestAt)
+    {
+        Vector512<float> wins = Vector512.GreaterThan(value, best) | Vector512.AndNot(Vector512.Equals(best, best), Vector512.Equals(value, value));
+        best = Vector512.ConditionalSelect(wins, value, best);
+        bestAt = Vector512.ConditionalSelect(wins, at, bestAt);
+    }
+
+    // Outputs [owStart, owEnd) of one output row of a 2x2 stride-2 pool: the four candidates in row-major order.
+    private static void MaxTwoByTwoScalar(float* top, float* bottom, int rowStart, int width, int owStart, int owEnd, float* yRow, float* indexRow)
+    {
+        for (int ow = owStart; ow < owEnd; ow++)
+        {
+            int w = 2 * ow;
+            float best = top[w];
+            int at = rowStart + w;
+            float v = top[w + 1];
+            if (Beats(v, best)) { best = v; at = rowStart + w + 1; }
+            v = bottom[w];
+            if (Beats(v, best)) { best = v; at = rowStart + width + w; }
+            v = bottom[w + 1];
+            if (Beats(v, best)) { best = v; at = rowStart + width + w + 1; }
+            yRow[ow] = best;
+            indexRow[ow] = at;
+        }
+    }
+
+    /// <summary>Planes [first, end) of the max-pool forward pass, any window.</summary>
+    private static void MaxForward(float* input, float* output, float* argMax, in Pool2DShape s, int first, int end)
+    {
+        int inPlane = s.Height * s.Width, outPlane = s.OutputHeight * s.OutputWidth, width = s.Width;
+        for (int p = first; p < end; p++)
+        {
+            float* x = input + (long)p * inPlane;
+            float* y = output + (long)p * outPlane;
+            float* index = argMax + (long)p * outPlane;
             for (int oh = 0; oh < s.OutputHeight; oh++)
             {
                 var (hStart, hEnd) = s.RowWindow(oh);

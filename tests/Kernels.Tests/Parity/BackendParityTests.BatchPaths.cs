@@ -18,8 +18,9 @@ public abstract partial class BackendParityTests
         [33, 2, 23, 22, 3, 3, 3, 1, 1, 1, 1, 1, 1],
         // A tiny image: all 7 images in one group.
         [7, 3, 5, 7, 4, 3, 3, 1, 1, 1, 1, 1, 1],
-        // The first layer of a Fashion-MNIST CNN (Cin 1, 28x28, "same"): one image per group, 20 groups.
-        [20, 1, 28, 28, 5, 3, 3, 1, 1, 1, 1, 1, 1],
+        // A first layer (Cin 1, 28x28, "same"): one image per group, 18 groups; K = 9 with 33 filters makes the
+        // weight gradient the transposed GEMM (cols · dYᵀ).
+        [18, 1, 28, 28, 33, 3, 3, 1, 1, 1, 1, 1, 1],
         // A 5x5 kernel over a 2x2 image with "same" width: the outer taps' columns all wrap (offset ±2 = W).
         [5, 2, 2, 2, 3, 5, 5, 1, 1, 3, 2, 1, 1],
         // Dilation 2 with "same" padding 2: shifted copies by ±2 rows and columns.
@@ -111,19 +112,21 @@ public abstract partial class BackendParityTests
         Compare("GlobalAvgPoolBackward", dInput, inputLength);
     }
 
-    /// <summary>A NaN wins its window and stays (PyTorch), in the 2x2 stride-2 path and the general one.</summary>
+    /// <summary>A NaN wins its window and stays (PyTorch), in the 2x2 stride-2 path (vector chunks of 16 windows and
+    /// the scalar tail) and the general one.</summary>
     [Theory]
     [InlineData(2, 2)]
     [InlineData(3, 1)]
     public void MaxPool2DNaNWinsAndStays(int pool, int stride)
     {
-        const int height = 6, width = 6;
+        const int height = 6, width = 40;
         float[] data = Enumerable.Range(0, height * width).Select(i => (float)(i % 7)).ToArray();
         // 2x2: NaN is the 2nd candidate of window 0, the 4th of window 1, the 3rd of window 2.
         // 3x3 stride 1: windows (0, 1) and (0, 2) hold two NaNs each; the first must stay the winner.
         data[1] = float.NaN;
         data[width + 3] = float.NaN;
         data[width + 4] = float.NaN;
+        data[2 * width + 35] = float.NaN; // 2x2: window (1, 17), past the first 16 of its row
         Twin input = Upload(data);
         int outH = (height - pool) / stride + 1, outW = (width - pool) / stride + 1;
         Twin output = Allocate(outH * outW);

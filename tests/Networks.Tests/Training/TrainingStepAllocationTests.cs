@@ -62,6 +62,58 @@ public sealed class TrainingStepAllocationTests
         // Across threads (the GEMM's workers included): 20 steps x even one small object each would be ~500 bytes.
         Assert.True(totals.Min() < 400, $"bytes allocated across threads in 20 steps, per round: {string.Join(", ", totals)}.");
     }
+
+    /// <summary>
+    /// The same for a small CNN on the digits as (1, 8, 8) images: convolutions (their per-thread GEMMs, patch
+    /// matrices and weight-gradient partials are grown on first use, then reused), max pooling and flatten, with the
+    /// convolution and pooling tasks running on both threads.
+    /// </summary>
+    [Fact]
+    public void SteadyStateConvolutionStepAllocatesNothing()
+    {
+        using var backend = new ManagedCpuBackend(numberOfThreads: 2);
+        var (digits, _) = TestData.Digits;
+        var train = new Dataset(digits.Features, new TensorShape(1, 8, 8), digits.Targets, digits.TargetWidth, "digits images");
+        using var model = new Sequential(
+            new Conv2DLayer(8, 3, padding: Conv2DPadding.Same), new ActivationLayer(ActivationKind.Relu), new MaxPool2DLayer(2),
+            new Conv2DLayer(16, 3, padding: Conv2DPadding.Same), new ActivationLayer(ActivationKind.Relu), new MaxPool2DLayer(2),
+            new FlattenLayer(), new DenseLayer(10));
+        model.Build(backend, train.FeatureShape, seed: 1);
+        using var loss = new SoftmaxCrossEntropyLoss();
+        using var optimizer = new AdamOptimizer();
+        const int batchSize = 128;
+        using var step = new TrainingStep(model, loss, optimizer, train, batchSize, 0f, 0f);
+        var order = Enumerable.Range(0, train.Count).ToArray();
+        Dataset.Shuffle(order, new Random(3));
+        long stepIndex = 0;
+        double lossSum = 0;
+        void Steps(int count)
+        {
+            for (int i = 0; i < count; i++)
+            {
+                // A short last minibatch now and then (batch 96), as at the end of an epoch: smaller groups, no new scratch.
+                int size = stepIndex % 5 == 4 ? 96 : batchSize;
+                int start = (int)(stepIndex * batchSize % (train.Count - batchSize));
+                lossSum += step.Forward(order.AsSpan(start, size), stepIndex++);
+                step.BackwardAndUpdate(1e-3f);
+            }
+        }
+
+        Steps(30);
+        var totals = new List<long>();
+        for (int round = 0; round < 3; round++)
+        {
+            long thread0 = GC.GetAllocatedBytesForCurrentThread();
+            long total0 = GC.GetTotalAllocatedBytes(precise: true);
+            Steps(20);
+            long threadBytes = GC.GetAllocatedBytesForCurrentThread() - thread0;
+            totals.Add(GC.GetTotalAllocatedBytes(precise: true) - total0);
+            Assert.Equal(0, threadBytes);
+        }
+
+        Assert.True(double.IsFinite(lossSum));
+        Assert.True(totals.Min() < 400, $"bytes allocated across threads in 20 steps, per round: {string.Join(", ", totals)}.");
+    }
 }
 
 /// <summary>Keeps <see cref="TrainingStepAllocationTests"/> from running beside other test classes.</summary>
