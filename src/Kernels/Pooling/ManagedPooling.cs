@@ -250,12 +250,13 @@ internal sealed unsafe class ManagedPooling
     private static void MaxBackward(float* dOutput, float* argMax, float* dInput, in Pool2DShape s, int first, int end)
     {
         int inPlane = s.Height * s.Width, outPlane = s.OutputHeight * s.OutputWidth;
-        new Span<float>(dInput + (long)first * inPlane, (end - first) * inPlane).Clear();
         for (int p = first; p < end; p++)
         {
             float* dx = dInput + (long)p * inPlane;
             float* dy = dOutput + (long)p * outPlane;
             float* index = argMax + (long)p * outPlane;
+            // Plane by plane, so the scatter finds the zeroed plane still in L1.
+            new Span<float>(dx, inPlane).Clear();
             for (int o = 0; o < outPlane; o++) dx[(int)index[o]] += dy[o];
         }
     }
@@ -291,11 +292,11 @@ internal sealed unsafe class ManagedPooling
     {
         int inPlane = s.Height * s.Width, outPlane = s.OutputHeight * s.OutputWidth;
         float divisor = s.PoolHeight * s.PoolWidth;
-        new Span<float>(dInput + (long)first * inPlane, (end - first) * inPlane).Clear();
         for (int p = first; p < end; p++)
         {
             float* dx = dInput + (long)p * inPlane;
             float* dy = dOutput + (long)p * outPlane;
+            new Span<float>(dx, inPlane).Clear();
             for (int oh = 0; oh < s.OutputHeight; oh++)
             {
                 var (hStart, hEnd) = s.RowWindow(oh);
