@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using System.Runtime.Intrinsics;
 using MLNet.DeepExtensions.Kernels.MatMul;
 
 namespace MLNet.DeepExtensions.Kernels.Conv;
@@ -10,8 +11,8 @@ namespace MLNet.DeepExtensions.Kernels.Conv;
 /// <list type="bullet">
 /// <item>forward: Y_n (Cout, P) = W (Cout, K) · cols_n;</item>
 /// <item>backward input: dcols (K, P) = Wᵀ · dY_n, then col2im adds each column back onto the pixels it came from;</item>
-/// <item>backward weight: dW (Cout, K) += Σ_n dY_n · cols_nᵀ (or its transpose, cols_n · dY_nᵀ, when that fills the
-/// GEMM's tiles better, see <see cref="WeightGradientTransposed"/>).</item>
+/// <item>backward weight: dW (Cout, K) += Σ_n dY_n · cols_nᵀ (or its transpose, or dot products for a small K, see
+/// <see cref="WeightGradientFormOf"/>).</item>
 /// </list>
 /// Layouts: input (N, Cin, H, W), weight (Cout, Cin, kH, kW) = (Cout, K) row-major, output (N, Cout, Hout, Wout).
 /// </summary>
@@ -101,7 +102,7 @@ internal sealed unsafe class ManagedConvolution
             Run(Mode.BackwardWeight, s, input, null, dBias, dOutput, partials);
             // Fixed order, whoever computed which partial: the same sums on every run and thread count.
             var dw = new Span<float>(dWeight, s.WeightSize);
-            bool transposed = WeightGradientTransposed(s);
+            bool transposed = WeightGradientFormOf(s) == WeightGradientForm.TransposedGemm;
             int k = s.PatchSize;
             for (int j = 0; j < partials; j++)
             {
@@ -129,18 +130,36 @@ internal sealed unsafe class ManagedConvolution
 
     private static int PartialStride(in Conv2DShape s) => (s.WeightSize + s.OutChannels + 15) & ~15;
 
-    /// <summary>
-    /// Whether the weight gradient is computed as dWᵀ (K, Cout) = cols · dYᵀ rather than dW (Cout, K) = dY · colsᵀ:
-    /// the GEMM computes whole MR x NR tiles, so the form whose (rows, columns) round up to less wins. A first layer
-    /// (Cin 1, 3x3: K = 9) fills 9 of a tile's 32 columns the usual way, 9 of 16 rows transposed.
-    /// </summary>
-    private static bool WeightGradientTransposed(in Conv2DShape s)
+    /// <summary>How a partial of the weight gradient is computed.</summary>
+    private enum WeightGradientForm
     {
+        /// <summary>dW (Cout, K) = dY · colsᵀ.</summary>
+        Gemm,
+
+        /// <summary>dWᵀ (K, Cout) = cols · dYᵀ, transposed when the partials are added to dW.</summary>
+        TransposedGemm,
+
+        /// <summary>Dot products of each dY plane with each patch row (<see cref="SmallDepthWeightGradient"/>).</summary>
+        Direct,
+    }
+
+    /// <summary>
+    /// A first layer (Cin 1, 3x3: K = 9) is a poor GEMM either way round: dY·colsᵀ fills 9 of a tile's 32 columns,
+    /// cols·dYᵀ 9 of 16 rows and transposes all of dY while packing. Up to <see cref="DirectDepth"/> patch rows, plain
+    /// dot products (each dY vector feeding four rows) do better. Beyond, the GEMM form whose (rows, columns) round up
+    /// to fewer whole MR x NR tiles wins.
+    /// </summary>
+    private static WeightGradientForm WeightGradientFormOf(in Conv2DShape s)
+    {
+        if (s.PatchSize <= DirectDepth && Vector512.IsHardwareAccelerated) return WeightGradientForm.Direct;
         int mr = GemmMicroKernels.TileRows(GemmMicroKernels.Best), nr = GemmMicroKernels.TileColumns(GemmMicroKernels.Best);
         long usual = RoundUp(s.OutChannels, mr) * RoundUp(s.PatchSize, nr);
         long transposed = RoundUp(s.PatchSize, mr) * RoundUp(s.OutChannels, nr);
-        return transposed < usual;
+        return transposed < usual ? WeightGradientForm.TransposedGemm : WeightGradientForm.Gemm;
     }
+
+    /// <summary>Most patch rows (Cin·kH·kW) for which the weight gradient is computed as dot products.</summary>
+    internal const int DirectDepth = 16;
 
     private static long RoundUp(long value, long multiple) => (value + multiple - 1) / multiple * multiple;
 
@@ -279,7 +298,8 @@ internal sealed unsafe class ManagedConvolution
         int imageIn = s.InChannels * s.Height * s.Width, imageOut = s.OutChannels * p;
         float* dWeight = _partialsPointer + (long)partial * PartialStride(s);
         float* dBias = dWeight + s.WeightSize;
-        bool transposed = WeightGradientTransposed(s);
+        WeightGradientForm form = WeightGradientFormOf(s);
+        bool transposed = form == WeightGradientForm.TransposedGemm;
         int firstGroup = (int)((long)_groups * partial / _partialCount);
         int endGroup = (int)((long)_groups * (partial + 1) / _partialCount);
         for (int group = firstGroup; group < endGroup; group++)
@@ -290,6 +310,15 @@ internal sealed unsafe class ManagedConvolution
             if (!IsPointwise(s))
             {
                 for (int i = 0; i < count; i++) ToColumns(_input + (long)(first + i) * imageIn, cols + (long)i * p, width, s);
+            }
+            if (form == WeightGradientForm.Direct)
+            {
+                for (int i = 0; i < count; i++)
+                {
+                    SmallDepthWeightGradient(cols + (long)i * p, width, _output + (long)(first + i) * imageOut, p, k, s.OutChannels,
+                        dWeight, _bias is null ? null : dBias, overwrite: group == firstGroup && i == 0);
+                }
+                continue;
             }
             float* dy = count == 1 ? _output + (long)first * imageOut : Gather(_output + (long)first * imageOut, gathered, count, s.OutChannels, p);
             float beta = group == firstGroup ? 0f : 1f;
@@ -305,6 +334,60 @@ internal sealed unsafe class ManagedConvolution
             }
         }
     }
+
+    /// <summary>
+    /// One image's weight gradient as dot products, for a patch matrix of at most <see cref="DirectDepth"/> rows:
+    /// dWeight[co, r] (+)= Σ_p cols[r, p]·dY[co, p] and dBias[co] (+)= Σ_p dY[co, p] (overwrite for the partial's first
+    /// image, else add). Four patch rows at a time share each dY vector; the order of the sums is fixed by the shape.
+    /// </summary>
+    private static void SmallDepthWeightGradient(float* cols, int rowStride, float* dy, int p, int k, int outChannels,
+        float* dWeight, float* dBias, bool overwrite)
+    {
+        int vectorEnd = p - p % Vector512<float>.Count;
+        for (int co = 0; co < outChannels; co++)
+        {
+            float* d = dy + (long)co * p;
+            float* w = dWeight + (long)co * k;
+            int r = 0;
+            for (; r + 4 <= k; r += 4)
+            {
+                float* c0 = cols + (long)r * rowStride, c1 = c0 + rowStride, c2 = c1 + rowStride, c3 = c2 + rowStride;
+                Vector512<float> a0 = Vector512<float>.Zero, a1 = Vector512<float>.Zero, a2 = Vector512<float>.Zero, a3 = Vector512<float>.Zero;
+                for (int i = 0; i < vectorEnd; i += Vector512<float>.Count)
+                {
+                    Vector512<float> g = Vector512.Load(d + i);
+                    a0 = Vector512.FusedMultiplyAdd(Vector512.Load(c0 + i), g, a0);
+                    a1 = Vector512.FusedMultiplyAdd(Vector512.Load(c1 + i), g, a1);
+                    a2 = Vector512.FusedMultiplyAdd(Vector512.Load(c2 + i), g, a2);
+                    a3 = Vector512.FusedMultiplyAdd(Vector512.Load(c3 + i), g, a3);
+                }
+                float s0 = Vector512.Sum(a0), s1 = Vector512.Sum(a1), s2 = Vector512.Sum(a2), s3 = Vector512.Sum(a3);
+                for (int i = vectorEnd; i < p; i++)
+                {
+                    s0 += c0[i] * d[i];
+                    s1 += c1[i] * d[i];
+                    s2 += c2[i] * d[i];
+                    s3 += c3[i] * d[i];
+                }
+                Accumulate(w + r, s0, overwrite);
+                Accumulate(w + r + 1, s1, overwrite);
+                Accumulate(w + r + 2, s2, overwrite);
+                Accumulate(w + r + 3, s3, overwrite);
+            }
+            for (; r < k; r++)
+            {
+                float* c0 = cols + (long)r * rowStride;
+                Vector512<float> a0 = Vector512<float>.Zero;
+                for (int i = 0; i < vectorEnd; i += Vector512<float>.Count) a0 = Vector512.FusedMultiplyAdd(Vector512.Load(c0 + i), Vector512.Load(d + i), a0);
+                float s0 = Vector512.Sum(a0);
+                for (int i = vectorEnd; i < p; i++) s0 += c0[i] * d[i];
+                Accumulate(w + r, s0, overwrite);
+            }
+            if (dBias is not null) Accumulate(dBias + co, TensorPrimitives.Sum(new ReadOnlySpan<float>(d, p)), overwrite);
+        }
+    }
+
+    private static void Accumulate(float* target, float value, bool overwrite) => *target = overwrite ? value : *target + value;
 
     // target (channels, count·P) ← source (count, channels, P): the images' planes side by side; returns target.
     private static float* Gather(float* source, float* target, int count, int channels, int p)
@@ -394,11 +477,15 @@ internal sealed unsafe class ManagedConvolution
     private static void ClearWrappedColumns(float* block, int lo, int hi, int offsetW, int width)
     {
         int left = Math.Clamp(-offsetW, 0, width), right = Math.Clamp(width - offsetW, left, width);
-        for (int oh = lo; oh < hi; oh++)
+        // Column by column: a tap offset by one column wraps one column, so this is one strided store per row.
+        float* start = block + (long)lo * width, end = block + (long)hi * width;
+        for (int ow = 0; ow < left; ow++)
         {
-            float* line = block + (long)oh * width;
-            for (int ow = 0; ow < left; ow++) line[ow] = 0f;
-            for (int ow = right; ow < width; ow++) line[ow] = 0f;
+            for (float* at = start + ow; at < end; at += width) *at = 0f;
+        }
+        for (int ow = right; ow < width; ow++)
+        {
+            for (float* at = start + ow; at < end; at += width) *at = 0f;
         }
     }
 

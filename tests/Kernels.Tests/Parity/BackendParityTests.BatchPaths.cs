@@ -18,9 +18,13 @@ public abstract partial class BackendParityTests
         [33, 2, 23, 22, 3, 3, 3, 1, 1, 1, 1, 1, 1],
         // A tiny image: all 7 images in one group.
         [7, 3, 5, 7, 4, 3, 3, 1, 1, 1, 1, 1, 1],
-        // A first layer (Cin 1, 28x28, "same"): one image per group, 18 groups; K = 9 with 33 filters makes the
-        // weight gradient the transposed GEMM (cols · dYᵀ).
+        // A first layer (Cin 1, 28x28, "same"): one image per group, 18 groups; K = 9, so the weight gradient is
+        // dot products (H·W = 784: whole vectors).
         [18, 1, 28, 28, 33, 3, 3, 1, 1, 1, 1, 1, 1],
+        // The same on 5x7 images: 9 images in one group, and 35 positions (a vector tail) per dot product.
+        [9, 1, 5, 7, 4, 3, 3, 1, 1, 1, 1, 1, 1],
+        // K = 18 with 32 filters: the weight gradient as the transposed GEMM (cols · dYᵀ fills 24 x 32 tiles, not 32 x 32).
+        [5, 2, 6, 7, 32, 3, 3, 1, 1, 1, 1, 1, 1],
         // A 5x5 kernel over a 2x2 image with "same" width: the outer taps' columns all wrap (offset ±2 = W).
         [5, 2, 2, 2, 3, 5, 5, 1, 1, 3, 2, 1, 1],
         // Dilation 2 with "same" padding 2: shifted copies by ±2 rows and columns.
