@@ -23,6 +23,7 @@ internal sealed class IlgpuKernelSet
         Reductions = new IlgpuReductionKernels(accelerator);
         Losses = new IlgpuLossKernels(accelerator);
         Normalization = new IlgpuNormalizationKernels(accelerator);
+        BatchNorm2D = new IlgpuBatchNorm2DKernels(accelerator);
         Optimizers = new IlgpuOptimizerKernels(accelerator);
         Convolution = new IlgpuConvolutionKernels(accelerator);
         Pooling = new IlgpuPoolingKernels(accelerator);
@@ -33,6 +34,7 @@ internal sealed class IlgpuKernelSet
     public IlgpuReductionKernels Reductions { get; }
     public IlgpuLossKernels Losses { get; }
     public IlgpuNormalizationKernels Normalization { get; }
+    public IlgpuBatchNorm2DKernels BatchNorm2D { get; }
     public IlgpuOptimizerKernels Optimizers { get; }
     public IlgpuConvolutionKernels Convolution { get; }
     public IlgpuPoolingKernels Pooling { get; }
