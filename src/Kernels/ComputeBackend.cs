@@ -379,13 +379,14 @@ public abstract class ComputeBackend : IDisposable
     // ---------------------------------------------------------------- augmentation (training only; NCHW)
 
     /// <summary>
-    /// Random horizontal flip and random shift with zero fill, per sample: input and output (batch, channels, height,
-    /// width). Sample n is flipped left to right with probability 1/2 when <paramref name="horizontalFlip"/>, then
-    /// shifted by (dy, dx), each uniform in [−padding, padding]: output[n, c, y, x] = input[n, c, y + dy, x' + dx] with
-    /// x' = width − 1 − x when flipped, else x, and 0 where that falls outside the image. This is torchvision's
-    /// RandomCrop(size, padding) (zero-pad, crop back to height × width) after RandomHorizontalFlip(0.5). Every channel
-    /// of a sample gets the same transform; the choice is a pure function of (seed, n) (one
-    /// <see cref="CounterRandom.Hash"/>), identical on every backend. output must not overlap input.
+    /// Random shift with zero fill and random horizontal flip, per sample: input and output (batch, channels, height,
+    /// width). Sample n is shifted by (dy, dx), each uniform in [−padding, padding], then mirrored left to right with
+    /// probability 1/2 when <paramref name="horizontalFlip"/>: output[n, c, y, x] = input[n, c, y + dy, x' + dx] with
+    /// x' = width − 1 − x when mirrored, else x, and 0 where that falls outside the image. This is torchvision's
+    /// RandomCrop(size, padding) (zero-pad, crop back to height × width) followed by RandomHorizontalFlip(0.5). Every
+    /// channel of a sample gets the same transform; the choice is a pure function of (seed, n) (one
+    /// <see cref="CounterRandom.Hash"/>, see <c>Augmentation/FlipCropChoice</c>), identical on every backend. output
+    /// must not overlap input.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">A dimension or the padding is invalid, or a buffer is too short.</exception>
     public void RandomFlipCropForward(DeviceBuffer input, DeviceBuffer output, int batch, int channels, int height, int width,

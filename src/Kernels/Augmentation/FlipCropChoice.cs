@@ -1,16 +1,16 @@
 namespace MLNet.DeepExtensions.Kernels.Augmentation;
 
 /// <summary>
-/// The random transform <see cref="ComputeBackend.RandomFlipCropForward"/> applies to one sample: a horizontal flip or
-/// not, then a shift by (ShiftY, ShiftX) with zero fill. Output (y, x) reads input (y + ShiftY, x' + ShiftX) with
-/// x' = width − 1 − x when flipped, else x; a source outside the image reads 0. Drawn from one
-/// <see cref="CounterRandom.Hash"/> of (seed, sample), in integer arithmetic only, so every backend (and every ILGPU
-/// thread of the sample) makes the same choice bit for bit.
+/// The random transform <see cref="ComputeBackend.RandomFlipCropForward"/> applies to one sample: a shift by
+/// (ShiftY, ShiftX) with zero fill, then a left-right mirror or not. Output (y, x) reads input
+/// (y + ShiftY, x' + ShiftX) with x' = width − 1 − x when flipped, else x; a source outside the image reads 0. Drawn
+/// from one <see cref="CounterRandom.Hash"/> of (seed, sample), in integer arithmetic only, so every backend (and every
+/// ILGPU thread of the sample) makes the same choice bit for bit.
 /// </summary>
 /// <remarks>
-/// Shifting by d ∈ [−p, p] with zero fill is torchvision's RandomCrop(size, padding = p): zero-pad by p, then crop the
-/// original size at offset p + d. Flipping first or last gives the same distribution (the shift is symmetric).
-/// Holds only a bool and two ints, so ILGPU kernels build it in registers.
+/// The shift with zero fill is torchvision's RandomCrop(size, padding = p) (zero-pad by p, crop the original size at
+/// offset (p + ShiftY, p + ShiftX)), and the mirror its RandomHorizontalFlip(0.5) applied after it, the usual
+/// CIFAR pipeline. Holds only a bool and two ints, so ILGPU kernels build it in registers.
 /// </remarks>
 internal readonly struct FlipCropChoice
 {
@@ -25,10 +25,10 @@ internal readonly struct FlipCropChoice
     /// <summary>True when the sample is mirrored left to right.</summary>
     public bool Flip { get; }
 
-    /// <summary>Rows the content moves up by (the source row is y + ShiftY), in [−padding, padding].</summary>
+    /// <summary>Row offset of the crop: the source row is y + ShiftY; in [−padding, padding].</summary>
     public int ShiftY { get; }
 
-    /// <summary>Columns the (flipped) content moves left by, in [−padding, padding].</summary>
+    /// <summary>Column offset of the crop (taken before the mirror); in [−padding, padding].</summary>
     public int ShiftX { get; }
 
     /// <summary>
