@@ -377,6 +377,22 @@ public sealed class IlgpuBackend : ComputeBackend
     protected override void DropoutForwardCore(DeviceBuffer input, DeviceBuffer output, DeviceBuffer mask, int length, float rate, ulong seed) =>
         _kernels.Elementwise.LaunchDropout(V(input), V(output), V(mask), length, rate, seed);
 
+    // ---------------------------------------------------------------- augmentation
+
+    /// <inheritdoc />
+    protected override void RandomFlipCropForwardCore(DeviceBuffer input, DeviceBuffer output, int batch, int channels, int height, int width,
+        bool horizontalFlip, int padding, ulong seed) =>
+        _kernels.Augmentation.LaunchRandomFlipCropForward(V(input), V(output), batch, channels, height, width, horizontalFlip, padding, seed);
+
+    /// <inheritdoc />
+    protected override void RandomFlipCropBackwardCore(DeviceBuffer dOutput, DeviceBuffer dInput, int batch, int channels, int height, int width,
+        bool horizontalFlip, int padding, ulong seed) =>
+        _kernels.Augmentation.LaunchRandomFlipCropBackward(V(dOutput), V(dInput), batch, channels, height, width, horizontalFlip, padding, seed);
+
+    /// <inheritdoc />
+    protected override void AddGaussianNoiseCore(DeviceBuffer input, DeviceBuffer output, int length, float standardDeviation, ulong seed) =>
+        _kernels.Augmentation.LaunchAddGaussianNoise(V(input), V(output), length, standardDeviation, seed);
+
     // ---------------------------------------------------------------- pooling
 
     /// <inheritdoc />

@@ -1,4 +1,5 @@
 using ILGPU.Runtime;
+using MLNet.DeepExtensions.Kernels.Augmentation;
 using MLNet.DeepExtensions.Kernels.Conv;
 using MLNet.DeepExtensions.Kernels.Elementwise;
 using MLNet.DeepExtensions.Kernels.Losses;
@@ -27,6 +28,7 @@ internal sealed class IlgpuKernelSet
         Optimizers = new IlgpuOptimizerKernels(accelerator);
         Convolution = new IlgpuConvolutionKernels(accelerator);
         Pooling = new IlgpuPoolingKernels(accelerator);
+        Augmentation = new IlgpuAugmentationKernels(accelerator);
     }
 
     public IlgpuGemmKernels Gemm { get; }
@@ -38,4 +40,5 @@ internal sealed class IlgpuKernelSet
     public IlgpuOptimizerKernels Optimizers { get; }
     public IlgpuConvolutionKernels Convolution { get; }
     public IlgpuPoolingKernels Pooling { get; }
+    public IlgpuAugmentationKernels Augmentation { get; }
 }

@@ -1,5 +1,6 @@
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
+using MLNet.DeepExtensions.Kernels.Augmentation;
 using MLNet.DeepExtensions.Kernels.Conv;
 using MLNet.DeepExtensions.Kernels.Elementwise;
 using MLNet.DeepExtensions.Kernels.Losses;
@@ -180,6 +181,24 @@ public sealed unsafe class ManagedCpuBackend : ComputeBackend
     /// <inheritdoc />
     protected override void DropoutForwardCore(DeviceBuffer input, DeviceBuffer output, DeviceBuffer mask, int length, float rate, ulong seed) =>
         ManagedElementwise.DropoutForward(F(input, length), F(output, length), F(mask, length), rate, seed);
+
+    // ---------------------------------------------------------------- augmentation
+
+    /// <inheritdoc />
+    protected override void RandomFlipCropForwardCore(DeviceBuffer input, DeviceBuffer output, int batch, int channels, int height, int width,
+        bool horizontalFlip, int padding, ulong seed) =>
+        ManagedAugmentation.RandomFlipCropForward(F(input, batch * channels * height * width), F(output, batch * channels * height * width),
+            batch, channels, height, width, horizontalFlip, padding, seed);
+
+    /// <inheritdoc />
+    protected override void RandomFlipCropBackwardCore(DeviceBuffer dOutput, DeviceBuffer dInput, int batch, int channels, int height, int width,
+        bool horizontalFlip, int padding, ulong seed) =>
+        ManagedAugmentation.RandomFlipCropBackward(F(dOutput, batch * channels * height * width), F(dInput, batch * channels * height * width),
+            batch, channels, height, width, horizontalFlip, padding, seed);
+
+    /// <inheritdoc />
+    protected override void AddGaussianNoiseCore(DeviceBuffer input, DeviceBuffer output, int length, float standardDeviation, ulong seed) =>
+        ManagedAugmentation.AddGaussianNoise(F(input, length), F(output, length), standardDeviation, seed);
 
     // ---------------------------------------------------------------- pooling
 

@@ -1,3 +1,4 @@
+using MLNet.DeepExtensions.Kernels.Augmentation;
 using MLNet.DeepExtensions.Kernels.Conv;
 using MLNet.DeepExtensions.Kernels.Elementwise;
 using MLNet.DeepExtensions.Kernels.Losses;
@@ -170,6 +171,24 @@ public sealed class ReferenceBackend : ComputeBackend
     /// <inheritdoc />
     protected override void DropoutForwardCore(DeviceBuffer input, DeviceBuffer output, DeviceBuffer mask, int length, float rate, ulong seed) =>
         ReferenceElementwise.DropoutForward(D(input, length), D(output, length), D(mask, length), rate, seed);
+
+    // ---------------------------------------------------------------- augmentation
+
+    /// <inheritdoc />
+    protected override void RandomFlipCropForwardCore(DeviceBuffer input, DeviceBuffer output, int batch, int channels, int height, int width,
+        bool horizontalFlip, int padding, ulong seed) =>
+        ReferenceAugmentation.RandomFlipCropForward(D(input, batch * channels * height * width), D(output, batch * channels * height * width),
+            batch, channels, height, width, horizontalFlip, padding, seed);
+
+    /// <inheritdoc />
+    protected override void RandomFlipCropBackwardCore(DeviceBuffer dOutput, DeviceBuffer dInput, int batch, int channels, int height, int width,
+        bool horizontalFlip, int padding, ulong seed) =>
+        ReferenceAugmentation.RandomFlipCropBackward(D(dOutput, batch * channels * height * width), D(dInput, batch * channels * height * width),
+            batch, channels, height, width, horizontalFlip, padding, seed);
+
+    /// <inheritdoc />
+    protected override void AddGaussianNoiseCore(DeviceBuffer input, DeviceBuffer output, int length, float standardDeviation, ulong seed) =>
+        ReferenceAugmentation.AddGaussianNoise(D(input, length), D(output, length), standardDeviation, seed);
 
     // ---------------------------------------------------------------- pooling
 

@@ -8,7 +8,7 @@ namespace MLNet.DeepExtensions.Kernels.Tests.Parity;
 /// |x − ref| ≤ atol + rtol·|ref|. Subclasses pick the two backends and the tolerances; this class uses only the
 /// public backend API (plus Download), so it serves any pair (managed vs reference, ILGPU vs managed, ...).
 /// </summary>
-public abstract class BackendParityTests : IDisposable
+public abstract partial class BackendParityTests : IDisposable
 {
     private readonly List<DeviceBuffer> _buffers = [];
     private readonly float _absoluteTolerance;
