@@ -50,7 +50,7 @@ public sealed class ConvTransposeAndResidualParityTests(IlgpuCpuBackendFixture f
     [InlineData(2, 33, 3, 3)]
     public void ResidualBlocks(int batch, int channels, int height, int width) =>
         CheckBoth(() =>
-            [new ResidualBlock([new Conv2DLayer(channels, 3, padding: Conv2DPadding.Same), new ActivationLayer(ActivationKind.Relu), new Conv2DLayer(channels, 3, padding: 1)]),
+            [new ResidualBlock([new Conv2DLayer(channels, 3, padding: Conv2DPadding.Same), new BatchNorm2DLayer(), new ActivationLayer(ActivationKind.Relu), new Conv2DLayer(channels, 3, padding: 1)]),
              new ResidualBlock([new Conv2DLayer(5, 3, stride: 2, padding: 1), new ActivationLayer(ActivationKind.Tanh), new Conv2DLayer(5, 3, padding: 1)],
                  [new Conv2DLayer(5, 1, stride: 2)]),
              new Conv2DTransposeLayer(2, 3, stride: 2, padding: 1, outputPadding: 1), new FlattenLayer(), new DenseLayer(3)],

@@ -31,6 +31,44 @@ public sealed class ResidualBlockTests
              DownsamplingBlock(4), new FlattenLayer(), new DenseLayer(3)],
             new TensorShape(2, 6, 5), batch: 3);
 
+    // torchvision's BasicBlock: conv (no bias) → batch norm → ReLU → conv → batch norm, plus x, then ReLU.
+    private static Layer[] ResNetStem() =>
+    [
+        new Conv2DLayer(3, 3, padding: 1, useBias: false), new BatchNorm2DLayer(), new ActivationLayer(ActivationKind.Relu),
+        new ResidualBlock([new Conv2DLayer(3, 3, padding: 1, useBias: false), new BatchNorm2DLayer(), new ActivationLayer(ActivationKind.Relu),
+            new Conv2DLayer(3, 3, padding: 1, useBias: false), new BatchNorm2DLayer()]),
+        new ActivationLayer(ActivationKind.Relu),
+    ];
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void BatchNormBasicBlockGradients(bool training) =>
+        GradientCheck.CheckModel(ResNetStem(), new TensorShape(2, 5, 4), batch: 3, training, perturbState: !training);
+
+    [Fact]
+    public void BatchNormStateIsNamedWithinTheBlockAndUpdatedInTraining()
+    {
+        using var model = new Sequential(ResNetStem());
+        using var backend = new ReferenceBackend();
+        model.Build(backend, new TensorShape(2, 5, 4), seed: 1);
+        Assert.Equal(
+            ["conv2d_1.weight", "batch_norm2d_1.gamma", "batch_norm2d_1.beta", "batch_norm2d_1.running_mean", "batch_norm2d_1.running_variance",
+             "residual_1.conv2d_1.weight", "residual_1.batch_norm2d_1.gamma", "residual_1.batch_norm2d_1.beta",
+             "residual_1.batch_norm2d_1.running_mean", "residual_1.batch_norm2d_1.running_variance",
+             "residual_1.conv2d_2.weight", "residual_1.batch_norm2d_2.gamma", "residual_1.batch_norm2d_2.beta",
+             "residual_1.batch_norm2d_2.running_mean", "residual_1.batch_norm2d_2.running_variance"],
+            model.Parameters.Parameters.Select(p => p.Name));
+        var before = model.Parameters.Read();
+        using var input = backend.Allocate(2 * 40);
+        backend.Upload(Enumerable.Range(0, 80).Select(i => MathF.Sin(i)).ToArray(), input);
+        model.Forward(input, 2, training: true);
+        var after = model.Parameters.Read();
+        var innerMean = model.Parameters.Parameters.Single(p => p.Name == "residual_1.batch_norm2d_2.running_mean");
+        int offset = model.Parameters.TrainableCount + innerMean.Offset;
+        Assert.NotEqual(before.AsSpan(offset, 3).ToArray(), after.AsSpan(offset, 3).ToArray());
+    }
+
     [Fact]
     public void DenseBlocksAndANestedBlockGradients() =>
         GradientCheck.CheckModel(

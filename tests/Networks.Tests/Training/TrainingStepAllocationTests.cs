@@ -26,7 +26,7 @@ public sealed class TrainingStepAllocationTests
         using var model = convolutional
             ? new Sequential(
                 new Conv2DLayer(8, 3, padding: 1), new ActivationLayer(ActivationKind.Relu),
-                new ResidualBlock([new Conv2DLayer(8, 3, padding: 1), new ActivationLayer(ActivationKind.Relu), new Conv2DLayer(8, 3, padding: 1)]),
+                new ResidualBlock([new Conv2DLayer(8, 3, padding: 1), new BatchNorm2DLayer(), new ActivationLayer(ActivationKind.Relu), new Conv2DLayer(8, 3, padding: 1)]),
                 new ResidualBlock([new Conv2DLayer(8, 3, stride: 2, padding: 1), new DropoutLayer(0.2f)], [new Conv2DLayer(8, 1, stride: 2)]),
                 new Conv2DTransposeLayer(4, 3, stride: 2, padding: 1, outputPadding: 1), new FlattenLayer(), new DenseLayer(10))
             : new Sequential(
