@@ -46,9 +46,9 @@ public sealed class CnnLayer
     /// <summary>Transposed 2-D convolution (up-convolution, torch.nn.ConvTranspose2d).</summary>
     public static CnnLayer Conv2DTranspose(int filters, int kernelSize, int stride = 1, int padding = 0, int outputPadding = 0, bool useBias = true)
     {
-        _ = new Conv2DTransposeLayer(filters, kernelSize, stride, padding, outputPadding, useBias: useBias);
+        _ = new Conv2DTransposeLayer(filters, kernelSize, stride, Conv2DPadding.Explicit(padding, padding), outputPadding, useBias: useBias);
         return new($"Conv2DTranspose({filters}, {kernelSize}x{kernelSize}, stride {stride}, padding {padding}, output padding {outputPadding})",
-            spatial => Spatial(spatial, "Conv2DTranspose", () => new Conv2DTransposeLayer(filters, kernelSize, stride, padding, outputPadding, useBias: useBias)));
+            spatial => Spatial(spatial, "Conv2DTranspose", () => new Conv2DTransposeLayer(filters, kernelSize, stride, Conv2DPadding.Explicit(padding, padding), outputPadding, useBias: useBias)));
     }
 
     /// <summary>Max pooling over <paramref name="size"/> x <paramref name="size"/> windows; the stride defaults to the size.</summary>
