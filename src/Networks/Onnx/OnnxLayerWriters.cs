@@ -18,7 +18,8 @@ internal static class OnnxLayerWriters
     /// <summary>The layer types <see cref="Write"/> knows, as the unsupported-layer message lists them.</summary>
     private const string KnownLayers =
         "DenseLayer, ActivationLayer, MaxoutLayer, BatchNormLayer, LayerNormLayer, DropoutLayer, FlattenLayer, " +
-        "Conv2DLayer, MaxPool2DLayer, AvgPool2DLayer and GlobalAvgPoolLayer";
+        "Conv2DLayer, Conv2DTransposeLayer, MaxPool2DLayer, AvgPool2DLayer, GlobalAvgPoolLayer, BatchNorm2DLayer, ResidualBlock, " +
+        "RandomHorizontalFlipLayer, RandomCropLayer and GaussianNoiseLayer";
 
     /// <summary>Adds the nodes of <paramref name="layer"/> applied to <paramref name="x"/> (InputShape.Size values per sample); returns its output.</summary>
     public static OnnxLayerTensor Write(OnnxGraphBuilder g, Layer layer, OnnxLayerTensor x, OnnxParameterValues values)
@@ -32,14 +33,33 @@ internal static class OnnxLayerWriters
             BatchNormLayer batchNorm => BatchNorm(g, batchNorm, x.AsRows(g, rows), values),
             LayerNormLayer layerNorm => LayerNorm(g, layerNorm, x.AsRows(g, rows), values),
             Conv2DLayer conv => OnnxImageLayerWriters.Conv(g, conv, x, values),
+            Conv2DTransposeLayer convTranspose => OnnxImageLayerWriters.ConvTranspose(g, convTranspose, x, values),
             MaxPool2DLayer maxPool => OnnxImageLayerWriters.MaxPool(g, maxPool, x),
             AvgPool2DLayer avgPool => OnnxImageLayerWriters.AvgPool(g, avgPool, x),
             GlobalAvgPoolLayer globalAvgPool => OnnxImageLayerWriters.GlobalAvgPool(g, globalAvgPool, x),
-            // Identity at inference; Flatten moves no data, so the next layer that needs rows flattens.
-            DropoutLayer or FlattenLayer => x,
+            BatchNorm2DLayer batchNorm2D => OnnxImageLayerWriters.BatchNorm2D(g, batchNorm2D, x, values),
+            ResidualBlock block => Residual(g, block, x, values),
+            // Identity at inference (dropout, flip, crop, noise); Flatten moves no data, so the next layer that needs rows flattens.
+            DropoutLayer or RandomFlipCropLayer or GaussianNoiseLayer or FlattenLayer => x,
             _ => throw new NotSupportedException(
                 $"Layer '{layer.Name}' of type {layer.GetType().Name} cannot be exported to ONNX: the exporter knows {KnownLayers}."),
         };
+    }
+
+    // y = F(x) + S(x): both paths start from x, an identity shortcut is x itself. Add needs one layout: the paths'
+    // own when they agree (image blocks stay [N, C, H, W]), otherwise both are brought to the block's output shape.
+    private static OnnxLayerTensor Residual(OnnxGraphBuilder g, ResidualBlock block, OnnxLayerTensor x, OnnxParameterValues values)
+    {
+        var main = x;
+        foreach (var layer in block.Residual) main = Write(g, layer, main, values);
+        var skip = x;
+        foreach (var layer in block.Shortcut) skip = Write(g, layer, skip, values);
+        if (!main.SampleDimensions.SequenceEqual(skip.SampleDimensions))
+        {
+            main = main.As(g, block.OutputShape, $"{block.Name}.residual_output");
+            skip = skip.As(g, block.OutputShape, $"{block.Name}.shortcut_output");
+        }
+        return main with { Name = g.Node("Add", [main.Name, skip.Name], $"{block.Name}.output") };
     }
 
     // y = x·Wᵀ + b is Gemm with transB = 1 on W's (units, inputs) layout; without bias Gemm's C input is omitted (optional since opset 11).

@@ -92,6 +92,67 @@ public sealed class OnnxImageLayerExportTests(ITestOutputHelper output) : IDispo
     [Theory]
     [InlineData(1)]
     [InlineData(5)]
+    public void ConvTransposeWithStrideTwoAndOutputPaddingMatchesPredict(int rows) =>
+        Check("Conv2DTranspose(3, 3x3, stride 2, padding 1, output padding 1)", rows, new TensorShape(2, 5, 4),
+            new Conv2DTransposeLayer(3, 3, stride: 2, padding: 1, outputPadding: 1));
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(5)]
+    public void ConvTransposeWithDilationRectangularKernelAndNoBiasMatchesPredict(int rows) =>
+        Check("Conv2DTranspose(2, 2x3, stride 3, padding 2x1, output padding 2, dilation 2, no bias)", rows, new TensorShape(3, 4, 7),
+            new Conv2DTransposeLayer(2, 2, 3, stride: 3, padding: Conv2DPadding.Explicit(2, 1), outputPadding: 2, dilation: 2, useBias: false));
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(5)]
+    public void ConvTransposeWithoutPaddingMatchesPredict(int rows) =>
+        Check("Conv2DTranspose(4, 4x4, stride 2)", rows, new TensorShape(1, 3, 3), new Conv2DTransposeLayer(4, 4, stride: 2));
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(5)]
+    public void BatchNorm2DWithRandomStateMatchesPredict(int rows) =>
+        Check("Conv2D + BatchNorm2D(epsilon 1e-3)", rows, new TensorShape(2, 7, 5), new Conv2DLayer(3, 3, stride: 2, padding: 1), new BatchNorm2DLayer(epsilon: 1e-3f));
+
+    [Fact]
+    public void BatchNorm2DUsesTrainedRunningStatistics()
+    {
+        using var model = new Sequential(new Conv2DLayer(3, 3, padding: 1), new BatchNorm2DLayer(momentum: 0.3f));
+        model.Build(_backend, new TensorShape(2, 5, 7), seed: 2);
+        // A few training-mode forwards move the running statistics away from (0, 1).
+        var x = Inputs(8, model.InputShape.Size, seed: 9);
+        using (var buffer = _backend.Allocate(x.Length))
+        {
+            _backend.Upload(x, buffer);
+            for (int step = 0; step < 5; step++) model.Forward(buffer, 8, training: true, step);
+        }
+        var state = model.Parameters.Read().AsSpan(model.Parameters.TrainableCount).ToArray();
+        Assert.Contains(state.Take(3), m => MathF.Abs(m) > 1e-2f);          // running mean
+        Assert.Contains(state.Skip(3), v => MathF.Abs(v - 1f) > 1e-2f);   // running variance
+        float max = AssertRawParity(model, rows: 5);
+        output.WriteLine($"BatchNorm2D (trained statistics): max diff = {max:E2}");
+    }
+
+    // Augmentations are the identity in inference, so they add no nodes.
+    [Theory]
+    [InlineData(1)]
+    [InlineData(5)]
+    public void AugmentationLayersAreTheIdentity(int rows)
+    {
+        Layer[] Layers() =>
+        [
+            new RandomHorizontalFlipLayer(), new RandomCropLayer(2), new Conv2DLayer(3, 3), new GaussianNoiseLayer(0.5f),
+            new ActivationLayer(ActivationKind.Relu), new RandomHorizontalFlipLayer(), new GlobalAvgPoolLayer(), new GaussianNoiseLayer(0.1f),
+        ];
+        Check("flip, crop, noise around Conv2D", rows, new TensorShape(2, 7, 6), Layers());
+        using var model = Build(_backend, new TensorShape(2, 7, 6), Layers());
+        Assert.Equal(["Conv", "Relu", "GlobalAveragePool", "Flatten", "Identity"], OpTypes(model));
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(5)]
     public void GlobalAvgPoolMatchesPredict(int rows) =>
         Check("GlobalAvgPool on 3x5x7", rows, new TensorShape(3, 5, 7), new GlobalAvgPoolLayer());
 
@@ -180,8 +241,11 @@ public sealed class OnnxImageLayerExportTests(ITestOutputHelper output) : IDispo
     /// <summary>A model using every exportable image layer and every layout change (images → rows → images).</summary>
     internal static Layer[] ImageLayers() =>
     [
-        new Conv2DLayer(4, 3, stride: 2, padding: 1), new ActivationLayer(ActivationKind.Relu), new MaxPool2DLayer(3, stride: 1, padding: 1),
+        new RandomCropLayer(1), new Conv2DLayer(4, 3, stride: 2, padding: 1), new BatchNorm2DLayer(), new ActivationLayer(ActivationKind.Relu),
+        new MaxPool2DLayer(3, stride: 1, padding: 1), new RandomHorizontalFlipLayer(),
         new BatchNormLayer(), new Conv2DLayer(5, 3, 2, stride: 1, padding: Conv2DPadding.Explicit(2, 1), dilation: 2, useBias: false),
+        new ResidualBlock([new Conv2DLayer(5, 3, padding: 1), new BatchNorm2DLayer(), new ActivationLayer(ActivationKind.Relu), new Conv2DLayer(5, 3, padding: 1)]),
+        new Conv2DTransposeLayer(4, 3, stride: 2, padding: 1, outputPadding: 1), new GaussianNoiseLayer(0.2f),
         new AvgPool2DLayer(2, stride: 2, padding: 1), new ActivationLayer(ActivationKind.Tanh), new GlobalAvgPoolLayer(), new DenseLayer(3),
     ];
 
