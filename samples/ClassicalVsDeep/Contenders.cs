@@ -43,8 +43,11 @@ internal static class Contenders
         };
         if (data.ImageShape is { } image)
         {
-            all.Add(new("DeepCnn", "deep", false, DeepCnnSettings.For(kind, image, settings.Epochs, threads, null).Epochs,
-                progress => multiclass.DeepCnn(DeepCnnSettings.For(kind, image, settings.Epochs, threads, progress))));
+            foreach (var (name, options) in DeepCnnSettings.For(kind, image))
+            {
+                all.Add(new(name, "deep", false, options(settings.Epochs, threads, null).Epochs,
+                    progress => multiclass.DeepCnn(options(settings.Epochs, threads, progress))));
+            }
         }
         IEnumerable<Contender> chosen = settings.SkipSlow ? all.Where(c => !c.Slow) : all;
         if (settings.Trainers is { } names)
