@@ -24,35 +24,23 @@ namespace MLNet.DeepExtensions;
 /// <see cref="Options.Architecture"/> preset, then a Dense output layer with one unit per class (multiclass, softmax
 /// cross-entropy with optional class weights) or one unit (binary: sigmoid cross-entropy; regression: mean squared error).</para>
 /// </remarks>
-public sealed partial class DeepCnnTrainer : IEstimator<DeepCnnTransformer>
+public sealed partial class DeepCnnTrainer : DeepTrainerBase<DeepCnnTransformer>
 {
-    private readonly IHost _host;
     private readonly Options _options;
 
-    internal DeepCnnTrainer(IHostEnvironment environment, DeepTask task, Options options)
+    internal DeepCnnTrainer(IHostEnvironment environment, DeepTask task, Options options) : base(environment, "DeepCnn", task, options)
     {
-        _host = environment.Register("DeepCnn");
-        Task = task;
         _options = options;
     }
-
-    /// <summary>The task this trainer was created for.</summary>
-    public DeepTask Task { get; }
-
-    /// <summary>Checks the input columns and returns the schema with the task's output columns.</summary>
-    public SchemaShape GetOutputSchema(SchemaShape inputSchema) => DeepOutputSchema.Of(inputSchema, Task, _options);
-
-    /// <summary>Trains on <paramref name="input"/>; validates on a held-out <see cref="DeepTrainerOptions.ValidationFraction"/> when set.</summary>
-    public DeepCnnTransformer Fit(IDataView input) => Fit(input, null);
 
     /// <summary>
     /// Trains on <paramref name="trainData"/> and, when given, reports metrics and early-stops on <paramref name="validationData"/>.
     /// </summary>
-    public DeepCnnTransformer Fit(IDataView trainData, IDataView? validationData)
+    public override DeepCnnTransformer Fit(IDataView trainData, IDataView? validationData)
     {
         ArgumentNullException.ThrowIfNull(trainData);
         TensorShape? image = null;
-        var fit = DeepNetworkFit.Fit(_host, "DeepCnn", Task, _options, trainData, validationData,
+        var fit = DeepNetworkFit.Fit(Host, "DeepCnn", Task, _options, trainData, validationData,
             schema => image = ImageShapeOf(schema, Task, _options),
             outputs => BuildNetwork(image!, outputs));
         return new DeepCnnTransformer(fit);

@@ -1,5 +1,4 @@
 using Microsoft.ML;
-using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
 using MLNet.DeepExtensions.Networks;
 using MLNet.DeepExtensions.Networks.Layers;
@@ -24,34 +23,22 @@ namespace MLNet.DeepExtensions;
 /// output layer with one unit per class (multiclass, softmax cross-entropy with optional class weights) or one unit
 /// (binary: sigmoid cross-entropy on the logit; regression: mean squared error).</para>
 /// </remarks>
-public sealed partial class DeepMlpTrainer : IEstimator<DeepMlpTransformer>
+public sealed partial class DeepMlpTrainer : DeepTrainerBase<DeepMlpTransformer>
 {
-    private readonly IHost _host;
     private readonly Options _options;
 
-    internal DeepMlpTrainer(IHostEnvironment environment, DeepTask task, Options options)
+    internal DeepMlpTrainer(IHostEnvironment environment, DeepTask task, Options options) : base(environment, "DeepMlp", task, options)
     {
-        _host = environment.Register("DeepMlp");
-        Task = task;
         _options = options;
     }
-
-    /// <summary>The task this trainer was created for.</summary>
-    public DeepTask Task { get; }
-
-    /// <summary>Checks the input columns and returns the schema with the task's output columns.</summary>
-    public SchemaShape GetOutputSchema(SchemaShape inputSchema) => DeepOutputSchema.Of(inputSchema, Task, _options);
-
-    /// <summary>Trains on <paramref name="input"/>; validates on a held-out <see cref="DeepTrainerOptions.ValidationFraction"/> when set.</summary>
-    public DeepMlpTransformer Fit(IDataView input) => Fit(input, null);
 
     /// <summary>
     /// Trains on <paramref name="trainData"/> and, when given, reports metrics and early-stops on <paramref name="validationData"/>.
     /// </summary>
-    public DeepMlpTransformer Fit(IDataView trainData, IDataView? validationData)
+    public override DeepMlpTransformer Fit(IDataView trainData, IDataView? validationData)
     {
         ArgumentNullException.ThrowIfNull(trainData);
-        return new DeepMlpTransformer(DeepNetworkFit.Fit(_host, "DeepMlp", Task, _options, trainData, validationData,
+        return new DeepMlpTransformer(DeepNetworkFit.Fit(Host, "DeepMlp", Task, _options, trainData, validationData,
             schema => new TensorShape(TrainingDataReader.CheckSchema(schema, Task, _options.FeatureColumnName, _options.LabelColumnName, "Training data").FeatureCount),
             BuildNetwork));
     }
