@@ -12,6 +12,28 @@ internal static class ReferenceAugmentation
     public static void RandomFlipCropForward(ReadOnlySpan<double> input, Span<double> output,
         int batch, int channels, int height, int width, bool horizontalFlip, int padding, ulong seed)
     {
+        foreach (var (o, source) in Reads(batch, channels, height, width, horizontalFlip, padding, seed))
+        {
+            output[o] = source >= 0 ? input[source] : 0.0;
+        }
+    }
+
+    /// <summary>dInput = 0, then dInput[the element output (n, c, y, x) read] += dOutput[n, c, y, x].</summary>
+    public static void RandomFlipCropBackward(ReadOnlySpan<double> dOutput, Span<double> dInput,
+        int batch, int channels, int height, int width, bool horizontalFlip, int padding, ulong seed)
+    {
+        dInput[..(batch * channels * height * width)].Clear();
+        foreach (var (o, source) in Reads(batch, channels, height, width, horizontalFlip, padding, seed))
+        {
+            if (source >= 0) dInput[source] += dOutput[o];
+        }
+    }
+
+    // The forward's partial permutation: every output element (n, c, y, x) in order, with the input element it reads,
+    // or −1 where it reads the zero fill. Forward gathers along it; backward scatters along it.
+    private static IEnumerable<(int Output, int Source)> Reads(
+        int batch, int channels, int height, int width, bool horizontalFlip, int padding, ulong seed)
+    {
         for (int n = 0; n < batch; n++)
         {
             var choice = FlipCropChoice.Draw(seed, n, horizontalFlip, padding);
@@ -24,30 +46,7 @@ internal static class ReferenceAugmentation
                     {
                         int sy = choice.SourceRow(y), sx = choice.SourceColumn(x, width);
                         bool inside = sy >= 0 && sy < height && sx >= 0 && sx < width;
-                        output[plane + y * width + x] = inside ? input[plane + sy * width + sx] : 0.0;
-                    }
-                }
-            }
-        }
-    }
-
-    /// <summary>dInput = 0, then dInput[the element output (n, c, y, x) read] += dOutput[n, c, y, x].</summary>
-    public static void RandomFlipCropBackward(ReadOnlySpan<double> dOutput, Span<double> dInput,
-        int batch, int channels, int height, int width, bool horizontalFlip, int padding, ulong seed)
-    {
-        dInput[..(batch * channels * height * width)].Clear();
-        for (int n = 0; n < batch; n++)
-        {
-            var choice = FlipCropChoice.Draw(seed, n, horizontalFlip, padding);
-            for (int c = 0; c < channels; c++)
-            {
-                int plane = (n * channels + c) * height * width;
-                for (int y = 0; y < height; y++)
-                {
-                    for (int x = 0; x < width; x++)
-                    {
-                        int sy = choice.SourceRow(y), sx = choice.SourceColumn(x, width);
-                        if (sy >= 0 && sy < height && sx >= 0 && sx < width) dInput[plane + sy * width + sx] += dOutput[plane + y * width + x];
+                        yield return (plane + y * width + x, inside ? plane + sy * width + sx : -1);
                     }
                 }
             }

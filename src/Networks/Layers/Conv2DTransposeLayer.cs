@@ -26,12 +26,12 @@ namespace MLNet.DeepExtensions.Networks.Layers;
 /// smaller than the stride; PyTorch also accepts an outputPadding ≥ stride when it is below the dilation, which would
 /// need a zero-padded copy of the input, so that rare case is rejected with a message.</para>
 /// </remarks>
-public sealed class Conv2DTransposeLayer : Layer
+public sealed class Conv2DTransposeLayer : Conv2DLayerBase
 {
-    private readonly Initializer _weightInitializer;
-    private readonly Initializer _biasInitializer;
-    private Parameter _weight = null!;
-    private Parameter? _bias;
+    private const string SamePaddingError =
+        "A transposed convolution takes explicit padding only (as torch.nn.ConvTranspose2d); got 'same'. Output = stride·input needs " +
+        "2·padding − outputPadding = dilation·(k − 1) + 1 − stride, e.g. kernel 3, stride 2: padding 1, outputPadding 1.";
+
     // The convolution this layer transposes, for one sample: input (filters, Hout, Wout), output (Cin, H, W).
     private Conv2DShape _conv;
     private DeviceBuffer _output = null!;
@@ -61,19 +61,9 @@ public sealed class Conv2DTransposeLayer : Layer
     /// <param name="name">Layer name.</param>
     public Conv2DTransposeLayer(int filters, int kernelHeight, int kernelWidth, int stride, Conv2DPadding padding, int outputPadding = 0,
         int dilation = 1, bool useBias = true, Initializer? weightInitializer = null, Initializer? biasInitializer = null, string? name = null)
-        : base(name)
+        : base("transposed convolution", filters, kernelHeight, kernelWidth, stride, padding, dilation, useBias, weightInitializer, biasInitializer, name,
+            samePaddingError: SamePaddingError)
     {
-        if (filters <= 0) throw new ArgumentOutOfRangeException(nameof(filters), filters, $"A transposed convolution needs a positive number of filters; got {filters}.");
-        if (kernelHeight <= 0) throw new ArgumentOutOfRangeException(nameof(kernelHeight), kernelHeight, $"The kernel height must be positive; got {kernelHeight}.");
-        if (kernelWidth <= 0) throw new ArgumentOutOfRangeException(nameof(kernelWidth), kernelWidth, $"The kernel width must be positive; got {kernelWidth}.");
-        if (stride <= 0) throw new ArgumentOutOfRangeException(nameof(stride), stride, $"The stride must be positive; got {stride}.");
-        if (dilation <= 0) throw new ArgumentOutOfRangeException(nameof(dilation), dilation, $"The dilation must be positive; got {dilation}.");
-        if (padding.Mode == Conv2DPaddingMode.Same)
-        {
-            throw new ArgumentException(
-                "A transposed convolution takes explicit padding only (as torch.nn.ConvTranspose2d); got 'same'. Output = stride·input needs " +
-                "2·padding − outputPadding = dilation·(k − 1) + 1 − stride, e.g. kernel 3, stride 2: padding 1, outputPadding 1.", nameof(padding));
-        }
         if (outputPadding < 0) throw new ArgumentOutOfRangeException(nameof(outputPadding), outputPadding, $"outputPadding must be non-negative; got {outputPadding}.");
         if (outputPadding >= stride)
         {
@@ -84,59 +74,19 @@ public sealed class Conv2DTransposeLayer : Layer
                 : $"outputPadding must be smaller than the stride ({stride}) or the dilation ({dilation}), as in torch.nn.ConvTranspose2d; got {outputPadding}.";
             throw new ArgumentOutOfRangeException(nameof(outputPadding), outputPadding, message);
         }
-        Filters = filters;
-        KernelHeight = kernelHeight;
-        KernelWidth = kernelWidth;
-        Stride = stride;
-        Dilation = dilation;
-        Padding = padding;
-        PadHeight = padding.Resolve(kernelHeight, stride, dilation, vertical: true);
-        PadWidth = padding.Resolve(kernelWidth, stride, dilation, vertical: false);
         OutputPadding = outputPadding;
-        UseBias = useBias;
-        _weightInitializer = weightInitializer ?? new GlorotUniformInitializer();
-        _biasInitializer = biasInitializer ?? new ZerosInitializer();
     }
 
-    /// <summary>Output channels.</summary>
-    public int Filters { get; }
-    /// <summary>Kernel rows.</summary>
-    public int KernelHeight { get; }
-    /// <summary>Kernel columns.</summary>
-    public int KernelWidth { get; }
-    /// <summary>Stride, both axes.</summary>
-    public int Stride { get; }
-    /// <summary>Dilation, both axes.</summary>
-    public int Dilation { get; }
-    /// <summary>The padding as given.</summary>
-    public Conv2DPadding Padding { get; }
-    /// <summary>Rows cropped from the top and the bottom of the full output (torch's padding[0]).</summary>
-    public int PadHeight { get; }
-    /// <summary>Columns cropped from the left and the right of the full output (torch's padding[1]).</summary>
-    public int PadWidth { get; }
     /// <summary>Extra rows at the bottom and columns at the right, both axes (torch's output_padding).</summary>
     public int OutputPadding { get; }
-    /// <summary>Whether b is added.</summary>
-    public bool UseBias { get; }
 
     /// <inheritdoc/>
     public override string Kind => "conv2d_transpose";
 
-    /// <summary>W, (Cin, filters, kH, kW): PyTorch's and ONNX's layout.</summary>
-    public Parameter Weight => _weight;
-
-    /// <summary>b, (filters), or null without bias.</summary>
-    public Parameter? Bias => _bias;
-
     /// <inheritdoc/>
     protected override TensorShape BuildCore(TensorShape inputShape, ParameterStore parameters)
     {
-        if (inputShape.Rank != 3)
-        {
-            throw new ArgumentException(
-                $"Conv2DTranspose layer '{Name}' needs a (channels, height, width) input; got shape {inputShape} of rank {inputShape.Rank}.", nameof(inputShape));
-        }
-        int channels = inputShape.Dimensions[0], height = inputShape.Dimensions[1], width = inputShape.Dimensions[2];
+        var (channels, height, width) = ConvolutionInput(inputShape, "Conv2DTranspose");
         int outputHeight = OutputSize(height, KernelHeight, PadHeight, "height");
         int outputWidth = OutputSize(width, KernelWidth, PadWidth, "width");
         _conv = new Conv2DShape(1, Filters, outputHeight, outputWidth, channels, KernelHeight, KernelWidth, Stride, Stride, PadHeight, PadWidth, Dilation, Dilation);
@@ -146,9 +96,7 @@ public sealed class Conv2DTransposeLayer : Layer
             throw new InvalidOperationException($"Internal error: {_conv} does not map back onto the input {inputShape}.");
         }
         int area = KernelHeight * KernelWidth;
-        int fanIn = Filters * area, fanOut = channels * area;
-        _weight = parameters.AddTrainable($"{Name}.weight", _conv.WeightSize, _weightInitializer, fanIn, fanOut, regularized: true);
-        if (UseBias) _bias = parameters.AddTrainable($"{Name}.bias", Filters, _biasInitializer, fanIn, fanOut, regularized: false);
+        AddParameters(parameters, _conv.WeightSize, fanIn: Filters * area, fanOut: channels * area);
         return new TensorShape(Filters, outputHeight, outputWidth);
     }
 
@@ -186,12 +134,12 @@ public sealed class Conv2DTransposeLayer : Layer
         _input = input;
         var conv = _conv.WithBatch(batchSize);
         // Overwrites the whole output: rows that no input reaches (outputPadding) get 0, then the bias like every other row.
-        Backend.Conv2DBackwardInput(input, _weight.Value, _output, conv);
-        if (_bias is not null)
+        Backend.Conv2DBackwardInput(input, Weight.Value, _output, conv);
+        if (Bias is not null)
         {
             int area = conv.Height * conv.Width;
             // plane = b ⊗ 1 (a k = 1 product, exact), then added to every sample: b[co] on each of co's positions.
-            Backend.Gemm(false, false, Filters, area, 1, 1f, _bias.Value, _ones!, 0f, _biasPlane!);
+            Backend.Gemm(false, false, Filters, area, 1, 1f, Bias.Value, _ones!, 0f, _biasPlane!);
             Backend.AddRowVector(_output, _biasPlane!, batchSize, Filters * area);
         }
         return _output;
@@ -204,15 +152,15 @@ public sealed class Conv2DTransposeLayer : Layer
     {
         CheckBatch(batchSize);
         var conv = _conv.WithBatch(batchSize);
-        Backend.Conv2DBackwardWeight(dOutput, _input, _weight.RequiredGradient, null, conv);
-        if (_bias is not null)
+        Backend.Conv2DBackwardWeight(dOutput, _input, Weight.RequiredGradient, null, conv);
+        if (Bias is not null)
         {
             int area = conv.Height * conv.Width;
             Backend.SumColumns(dOutput, batchSize, Filters * area, _biasPlane!, 0f);                      // Σ over the batch
-            Backend.Gemm(false, false, Filters, 1, area, 1f, _biasPlane!, _ones!, 1f, _bias.RequiredGradient); // Σ over each plane
+            Backend.Gemm(false, false, Filters, 1, area, 1f, _biasPlane!, _ones!, 1f, Bias.RequiredGradient); // Σ over each plane
         }
         if (!computeInputGradient) return null;
-        Backend.Conv2DForward(dOutput, _weight.Value, null, _dInput, conv);
+        Backend.Conv2DForward(dOutput, Weight.Value, null, _dInput, conv);
         return _dInput;
     }
 

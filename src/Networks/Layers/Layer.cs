@@ -109,6 +109,20 @@ public abstract class Layer : IDisposable
     /// <summary>One-line description for model summaries: "Dense(128, glorot_uniform)".</summary>
     public virtual string Describe() => GetType().Name.Replace("Layer", "", StringComparison.Ordinal);
 
+    /// <summary>
+    /// The (channels, height, width) of an image input; any other rank fails naming <paramref name="layer"/> (the layer's
+    /// description) and <see cref="Name"/>.
+    /// </summary>
+    private protected (int Channels, int Height, int Width) ImageInput(TensorShape inputShape, string layer)
+    {
+        if (inputShape.Rank != 3)
+        {
+            throw new ArgumentException(
+                $"{layer} layer '{Name}' needs an input shape (channels, height, width); got {inputShape}.", nameof(inputShape));
+        }
+        return (inputShape.Dimensions[0], inputShape.Dimensions[1], inputShape.Dimensions[2]);
+    }
+
     /// <summary>Checks a batch size against the workspaces.</summary>
     protected void CheckBatch(int batchSize)
     {

@@ -40,14 +40,7 @@ public abstract class RandomFlipCropLayer : Layer
     /// <inheritdoc/>
     protected sealed override TensorShape BuildCore(TensorShape inputShape, ParameterStore parameters)
     {
-        if (inputShape.Rank != 3)
-        {
-            throw new ArgumentException(
-                $"{Describe()} layer '{Name}' needs an input shape (channels, height, width); got {inputShape}.", nameof(inputShape));
-        }
-        _channels = inputShape.Dimensions[0];
-        _height = inputShape.Dimensions[1];
-        _width = inputShape.Dimensions[2];
+        (_channels, _height, _width) = ImageInput(inputShape, Describe());
         int largest = Math.Max(_height, _width);
         if (Padding > largest)
         {
