@@ -5,14 +5,15 @@ namespace MLNet.DeepExtensions.Samples.ClassicalVsDeep;
 /// <summary>Command-line settings with their defaults.</summary>
 /// <param name="DataSet">"digits" (default), "fashion-mnist", or the path of a numeric CSV file.</param>
 /// <param name="Label">Label column of a CSV data set. Default "label".</param>
-/// <param name="Epochs">DeepMlp epochs, or null for the data set's default.</param>
+/// <param name="Epochs">Epochs of the deep trainers, or null for the data set's defaults.</param>
 /// <param name="ReportDirectory">Where report.json, report.md and accuracy-vs-time.png go. Default "reports".</param>
 /// <param name="SkipSlow">Leave out the slow tree ensembles (LightGbm, OVA FastForest) for a quick run.</param>
-/// <param name="Threads">Threads for LightGbm and DeepMlp. Default: one per core.</param>
-internal sealed record CommandLine(string DataSet, string Label, int? Epochs, string ReportDirectory, bool SkipSlow, int Threads)
+/// <param name="Threads">Threads for LightGbm and the deep trainers. Default: one per core.</param>
+/// <param name="Trainers">Only these trainers (names as in the table, comma-separated), or null for all.</param>
+internal sealed record CommandLine(string DataSet, string Label, int? Epochs, string ReportDirectory, bool SkipSlow, int Threads, string[]? Trainers = null)
 {
     public const string Usage =
-        "usage: ClassicalVsDeep [--dataset digits|fashion-mnist|PATH.csv] [--label COLUMN] [--epochs N] [--report-dir DIR] [--skip-slow] [--threads N]";
+        "usage: ClassicalVsDeep [--dataset digits|fashion-mnist|PATH.csv] [--label COLUMN] [--epochs N] [--report-dir DIR] [--skip-slow] [--threads N] [--trainers NAME,NAME]";
 
     public static CommandLine Parse(string[] args)
     {
@@ -25,7 +26,7 @@ internal sealed record CommandLine(string DataSet, string Label, int? Epochs, st
                 result = result with { SkipSlow = true };
                 continue;
             }
-            if (option is not ("--dataset" or "--label" or "--epochs" or "--report-dir" or "--threads")) throw new ArgumentException($"Unknown option {option}.\n{Usage}");
+            if (option is not ("--dataset" or "--label" or "--epochs" or "--report-dir" or "--threads" or "--trainers")) throw new ArgumentException($"Unknown option {option}.\n{Usage}");
             string value = i + 1 < args.Length ? args[++i] : throw new ArgumentException($"Option {option} needs a value.\n{Usage}");
             result = option switch
             {
@@ -34,6 +35,7 @@ internal sealed record CommandLine(string DataSet, string Label, int? Epochs, st
                 "--epochs" => result with { Epochs = Positive(option, value) },
                 "--threads" => result with { Threads = Positive(option, value) },
                 "--report-dir" => result with { ReportDirectory = value },
+                "--trainers" => result with { Trainers = value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) },
                 _ => throw new ArgumentException($"Unknown option {option}.\n{Usage}"),
             };
         }

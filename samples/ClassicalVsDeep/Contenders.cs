@@ -15,14 +15,18 @@ namespace MLNet.DeepExtensions.Samples.ClassicalVsDeep;
 internal sealed record Contender(string Name, string Family, bool Slow, int? Epochs,
     Func<IProgress<EpochReport>?, IEstimator<ITransformer>> Create);
 
-/// <summary>The trainers compared: five of ML.NET's multiclass learners and DeepMlp, each with ML.NET's defaults except thread counts.</summary>
+/// <summary>
+/// The trainers compared: five of ML.NET's multiclass learners with ML.NET's defaults (except thread counts), DeepMlp, and
+/// DeepCnn when the features are an image's pixels.
+/// </summary>
 internal static class Contenders
 {
-    public static IReadOnlyList<Contender> For(MLContext ml, DataSetKind kind, CommandLine settings)
+    public static IReadOnlyList<Contender> For(MLContext ml, DataSet data, CommandLine settings)
     {
         var multiclass = ml.MulticlassClassification.Trainers;
         var binary = ml.BinaryClassification.Trainers;
         int threads = settings.Threads;
+        var kind = data.Kind;
         var deepEpochs = DeepMlpSettings.For(kind, settings.Epochs, threads, null).Epochs;
         var all = new List<Contender>
         {
@@ -37,6 +41,21 @@ internal static class Contenders
             new("DeepMlp", "deep", false, deepEpochs,
                 progress => multiclass.DeepMlp(DeepMlpSettings.For(kind, settings.Epochs, threads, progress))),
         };
-        return settings.SkipSlow ? all.Where(c => !c.Slow).ToList() : all;
+        if (data.ImageShape is { } image)
+        {
+            foreach (var (name, options) in DeepCnnSettings.For(kind, image))
+            {
+                all.Add(new(name, "deep", false, options(settings.Epochs, threads, null).Epochs,
+                    progress => multiclass.DeepCnn(options(settings.Epochs, threads, progress))));
+            }
+        }
+        IEnumerable<Contender> chosen = settings.SkipSlow ? all.Where(c => !c.Slow) : all;
+        if (settings.Trainers is { } names)
+        {
+            var unknown = names.Except(all.Select(c => c.Name), StringComparer.OrdinalIgnoreCase).ToList();
+            if (unknown.Count > 0) throw new ArgumentException($"Unknown trainer(s) {string.Join(", ", unknown)}; this data set has {string.Join(", ", all.Select(c => c.Name))}.");
+            chosen = chosen.Where(c => names.Contains(c.Name, StringComparer.OrdinalIgnoreCase));
+        }
+        return chosen.ToList();
     }
 }

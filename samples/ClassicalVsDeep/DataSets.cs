@@ -8,7 +8,7 @@ namespace MLNet.DeepExtensions.Samples.ClassicalVsDeep;
 /// A train/test pair of in-memory tables: features row-major (rows × <see cref="FeatureCount"/>), one numeric label per row.
 /// </summary>
 /// <param name="Name">Short name for the report, e.g. "digits".</param>
-/// <param name="Kind">Which loader produced it; decides the DeepMlp settings.</param>
+/// <param name="Kind">Which loader produced it; decides the deep trainers' settings.</param>
 /// <param name="Split">How train and test were made, in words (for the report).</param>
 /// <param name="NeedsNormalization">True when the features are not already scaled to [0, 1]; the pipeline then min-max normalizes.</param>
 internal sealed record DataSet(string Name, DataSetKind Kind, string Split, int FeatureCount, bool NeedsNormalization,
@@ -19,6 +19,9 @@ internal sealed record DataSet(string Name, DataSetKind Kind, string Split, int 
     public int TestRows => TestLabels.Length;
 
     public int ClassCount => TrainLabels.Concat(TestLabels).Distinct().Count();
+
+    /// <summary>[channels, height, width] when the features are an image's pixels (DeepCnn runs then); null for a table.</summary>
+    public int[]? ImageShape { get; init; }
 
     /// <summary>The training rows as an IDataView with Features (Vector&lt;Single, FeatureCount&gt;) and Label (Single).</summary>
     public IDataView TrainView(MLContext ml) => ToDataView(ml, TrainFeatures, TrainLabels);
@@ -69,7 +72,7 @@ internal static class DataSets
     {
         string path = Path.Combine(AppContext.BaseDirectory, "data", "digits.csv");
         var set = SplitCsv(path, "label", featureScale: 1f / 16f, "digits", DataSetKind.Digits, needsNormalization: false);
-        return set with { Split = "stratified 80/20 (per class, System.Random(42) Fisher-Yates, first round(0.2·n) rows to test); pixels / 16" };
+        return set with { Split = "stratified 80/20 (per class, System.Random(42) Fisher-Yates, first round(0.2·n) rows to test); pixels / 16", ImageShape = [1, 8, 8] };
     }
 
     /// <summary>
@@ -90,7 +93,7 @@ internal static class DataSets
             throw new InvalidDataException($"Fashion-MNIST files in '{directory}' disagree: {trainRows} train images, {trainLabels.Length} train labels, {testRows} test images, {testLabels.Length} test labels.");
         }
         return new DataSet("fashion-mnist", DataSetKind.FashionMnist, "the official 60,000 train / 10,000 test split; pixels / 255",
-            width, NeedsNormalization: false, trainPixels, trainLabels, testPixels, testLabels);
+            width, NeedsNormalization: false, trainPixels, trainLabels, testPixels, testLabels) { ImageShape = [1, 28, 28] };
     }
 
     /// <summary>

@@ -1,9 +1,9 @@
-// Compares ML.NET's classical multiclass trainers with DeepMlp on one train/test split: trains each (with a live
+// Compares ML.NET's classical multiclass trainers with DeepMlp (and DeepCnn on image data) on one train/test split: trains each (with a live
 // progress display), evaluates it with ml.MulticlassClassification.Evaluate, prints a table, and writes report.json,
 // report.md and accuracy-vs-time.png to --report-dir.
 //
 //   dotnet run -c Release --project samples/ClassicalVsDeep -- [--dataset digits|fashion-mnist|PATH.csv] [--label COLUMN]
-//       [--epochs N] [--report-dir reports] [--skip-slow] [--threads N]
+//       [--epochs N] [--report-dir reports] [--skip-slow] [--threads N] [--trainers NAME,NAME]
 //
 // Expected output (digits, 2 cores; seconds and rows/s vary by machine and load; without a terminal the progress
 // display becomes one line per trainer and per DeepMlp epoch):
@@ -58,10 +58,19 @@ var preparation = prepare.Fit(data.TrainView(ml));
 var train = ml.Data.Cache(preparation.Transform(data.TrainView(ml)));
 var test = ml.Data.Cache(preparation.Transform(data.TestView(ml)));
 
-string? deepNetwork = null;
-var contenders = Contenders.For(ml, data.Kind, settings);
+IReadOnlyList<Contender> contenders;
+try
+{
+    contenders = Contenders.For(ml, data, settings);
+}
+catch (ArgumentException e)
+{
+    Console.Error.WriteLine(e.Message);
+    return 2;
+}
+var deepNetworks = new Dictionary<string, string>();
 var results = TrainingDisplay.Run(contenders, (contender, progress) =>
-    TrainerRun.Run(ml, contender, train, test, progress, info => deepNetwork = $"{info.Architecture}; {info.ParameterCount:N0} parameters; {info.Backend}"));
+    TrainerRun.Run(ml, contender, train, test, progress, (name, info) => deepNetworks[name] = $"{info.Architecture}; {info.ParameterCount:N0} parameters; {info.Backend}"));
 
 var table = new Table().Border(TableBorder.Rounded).Title($"{data.Name}: {data.TrainRows} train / {data.TestRows} test rows");
 foreach (var header in new[] { "trainer", "family", "micro-acc", "macro-acc", "log-loss", "train s", "predict rows/s", "epochs" })
@@ -78,12 +87,12 @@ foreach (var r in results)
         r.PredictRowsPerSecond.ToString("N0", c), r.Epochs?.ToString(c) ?? "");
 }
 AnsiConsole.Write(table);
-if (deepNetwork is not null) Console.WriteLine($"DeepMlp: {deepNetwork}");
+foreach (var (name, network) in deepNetworks) Console.WriteLine($"{name}: {network}");
 
 Directory.CreateDirectory(settings.ReportDirectory);
 var report = new ComparisonReport(data.Name, data.TrainRows, data.TestRows, results);
 ReportWriter.WriteJson(Path.Combine(settings.ReportDirectory, "report.json"), report);
-ReportWriter.WriteMarkdown(Path.Combine(settings.ReportDirectory, "report.md"), report, data, deepNetwork);
+ReportWriter.WriteMarkdown(Path.Combine(settings.ReportDirectory, "report.md"), report, data, deepNetworks);
 AccuracyChart.Write(Path.Combine(settings.ReportDirectory, "accuracy-vs-time.png"), data.Name, results);
 Console.WriteLine($"Reports written to {settings.ReportDirectory}/ (report.json, report.md, accuracy-vs-time.png)");
 return 0;

@@ -19,8 +19,8 @@ internal static class ReportWriter
     /// <param name="path">Output file.</param>
     /// <param name="report">The results.</param>
     /// <param name="data">The data set (split, features, classes).</param>
-    /// <param name="deepNetwork">DeepMlp's architecture and backend, when it ran.</param>
-    public static void WriteMarkdown(string path, ComparisonReport report, DataSet data, string? deepNetwork)
+    /// <param name="deepNetworks">Each deep trainer that ran, with its architecture and backend.</param>
+    public static void WriteMarkdown(string path, ComparisonReport report, DataSet data, IReadOnlyDictionary<string, string> deepNetworks)
     {
         var c = CultureInfo.InvariantCulture;
         var md = new StringBuilder();
@@ -30,7 +30,7 @@ internal static class ReportWriter
         md.AppendLine(c, $"- Split: {report.TrainRows} train / {report.TestRows} test rows; {data.Split}");
         md.AppendLine(c, $"- Metrics: `ml.MulticlassClassification.Evaluate` on the test rows");
         md.AppendLine(c, $"- Prediction speed: {TrainerRun.PredictionMethod}");
-        if (deepNetwork is not null) md.AppendLine(c, $"- DeepMlp: {deepNetwork}");
+        foreach (var (name, network) in deepNetworks) md.AppendLine(c, $"- {name}: {network}");
         md.AppendLine(c, $"- Machine: {Environment.ProcessorCount} logical cores, {RuntimeInformation.OSDescription}, .NET {Environment.Version}; {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
         md.AppendLine();
         md.AppendLine("| trainer | family | micro-accuracy | macro-accuracy | log-loss | train s | predict rows/s | epochs |");

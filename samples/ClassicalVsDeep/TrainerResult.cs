@@ -8,6 +8,6 @@ namespace MLNet.DeepExtensions.Samples.ClassicalVsDeep;
 /// <param name="LogLoss">Mean negative log-probability of the true class on the test rows.</param>
 /// <param name="TrainSeconds">Wall time of Fit.</param>
 /// <param name="PredictRowsPerSecond">Test rows per second through Transform plus reading every Score vector (median of 3 passes).</param>
-/// <param name="Epochs">Epochs trained (DeepMlp), or null.</param>
+/// <param name="Epochs">Epochs trained (deep trainers), or null.</param>
 internal sealed record TrainerResult(string Trainer, string Family, double MicroAccuracy, double MacroAccuracy, double LogLoss,
     double TrainSeconds, double PredictRowsPerSecond, int? Epochs);

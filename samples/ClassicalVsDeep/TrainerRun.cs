@@ -15,7 +15,7 @@ internal static class TrainerRun
     private const int TimedPasses = 3;
 
     public static TrainerResult Run(MLContext ml, Contender contender, IDataView train, IDataView test, IProgress<EpochReport>? progress,
-        Action<DeepNetworkInfo>? deepNetwork = null)
+        Action<string, DeepNetworkInfo>? deepNetwork = null)
     {
         var estimator = contender.Create(progress);
         var clock = Stopwatch.StartNew();
@@ -29,10 +29,10 @@ internal static class TrainerRun
             for (int pass = 0; pass < TimedPasses; pass++) rowsPerSecond[pass] = ScoreAll(model, test);
             Array.Sort(rowsPerSecond);
             int? epochs = null;
-            if (model is DeepMlpTransformer deep)
+            if (model is DeepNetworkTransformer deep)
             {
                 epochs = deep.History.Epochs.Count;
-                deepNetwork?.Invoke(deep.Network);
+                deepNetwork?.Invoke(contender.Name, deep.Network);
             }
             return new TrainerResult(contender.Name, contender.Family, metrics.MicroAccuracy, metrics.MacroAccuracy, metrics.LogLoss,
                 trainSeconds, rowsPerSecond[TimedPasses / 2], epochs);

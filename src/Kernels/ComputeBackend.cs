@@ -376,6 +376,87 @@ public abstract class ComputeBackend : IDisposable
         DropoutForwardCore(input, output, mask, length, rate, seed);
     }
 
+    // ---------------------------------------------------------------- augmentation (training only; NCHW)
+
+    /// <summary>
+    /// Random shift with zero fill and random horizontal flip, per sample: input and output (batch, channels, height,
+    /// width). Sample n is shifted by (dy, dx), each uniform in [−padding, padding], then mirrored left to right with
+    /// probability 1/2 when <paramref name="horizontalFlip"/>: output[n, c, y, x] = input[n, c, y + dy, x' + dx] with
+    /// x' = width − 1 − x when mirrored, else x, and 0 where that falls outside the image. This is torchvision's
+    /// RandomCrop(size, padding) (zero-pad, crop back to height × width) followed by RandomHorizontalFlip(0.5). Every
+    /// channel of a sample gets the same transform; the choice is a pure function of (seed, n) (one
+    /// <see cref="CounterRandom.Hash"/>, see <c>Augmentation/FlipCropChoice</c>), identical on every backend. output
+    /// must not overlap input.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">A dimension or the padding is invalid, or a buffer is too short.</exception>
+    public void RandomFlipCropForward(DeviceBuffer input, DeviceBuffer output, int batch, int channels, int height, int width,
+        bool horizontalFlip, int padding, ulong seed)
+    {
+        int length = CheckFlipCrop(batch, channels, height, width, padding);
+        CheckVector(input, length, nameof(input));
+        CheckVector(output, length, nameof(output));
+        CheckDistinct(input, output, nameof(input), nameof(output));
+        RandomFlipCropForwardCore(input, output, batch, channels, height, width, horizontalFlip, padding, seed);
+    }
+
+    /// <summary>
+    /// Backward (adjoint) of <see cref="RandomFlipCropForward"/> with the same arguments and seed: dInput (overwritten)
+    /// holds at each input element the dOutput of the output element that read it, and 0 for elements shifted out of
+    /// the image. dInput must not overlap dOutput.
+    /// </summary>
+    public void RandomFlipCropBackward(DeviceBuffer dOutput, DeviceBuffer dInput, int batch, int channels, int height, int width,
+        bool horizontalFlip, int padding, ulong seed)
+    {
+        int length = CheckFlipCrop(batch, channels, height, width, padding);
+        CheckVector(dOutput, length, nameof(dOutput));
+        CheckVector(dInput, length, nameof(dInput));
+        CheckDistinct(dOutput, dInput, nameof(dOutput), nameof(dInput));
+        RandomFlipCropBackwardCore(dOutput, dInput, batch, channels, height, width, horizontalFlip, padding, seed);
+    }
+
+    /// <summary>
+    /// output[i] = input[i] + standardDeviation · z_i for the first <paramref name="length"/> elements, z_i a standard
+    /// normal that is a pure function of (seed, i) (Box–Muller on counter-based uniforms; |z| ≤ 5.77), the same on
+    /// every backend up to the last ulp of sin, cos and log. output may alias input. The backward pass is the identity.
+    /// </summary>
+    public void AddGaussianNoise(DeviceBuffer input, DeviceBuffer output, int length, float standardDeviation, ulong seed)
+    {
+        CheckVector(input, length, nameof(input));
+        CheckVector(output, length, nameof(output));
+        if (!(standardDeviation >= 0f && float.IsFinite(standardDeviation)))
+        {
+            throw Argument(nameof(standardDeviation), "a finite standard deviation >= 0", standardDeviation);
+        }
+        AddGaussianNoiseCore(input, output, length, standardDeviation, seed);
+    }
+
+    // Returns batch·channels·height·width once the dimensions are valid and the tensor fits int indexing.
+    private static int CheckFlipCrop(int batch, int channels, int height, int width, int padding)
+    {
+        CheckCount(batch, nameof(batch));
+        CheckCount(channels, nameof(channels));
+        CheckPositive(height, nameof(height));
+        CheckPositive(width, nameof(width));
+        // A shift beyond the image only empties it; the bound also keeps y + dy far from int overflow.
+        int largest = Math.Max(height, width);
+        if (padding < 0 || padding > largest)
+        {
+            throw Argument(nameof(padding), $"in [0, max(height, width)] = [0, {largest}]", padding);
+        }
+        long size = (long)batch * channels * height * width;
+        if (size > int.MaxValue) throw Argument(nameof(batch), $"a batch whose tensor has at most {int.MaxValue} elements (this one has {size})", batch);
+        return (int)size;
+    }
+
+    // A gather that reads other positions of its own output would read values it has already overwritten.
+    private static void CheckDistinct(DeviceBuffer source, DeviceBuffer destination, string sourceName, string destinationName)
+    {
+        if (ReferenceEquals(source, destination))
+        {
+            throw new ArgumentException($"'{destinationName}' must be a different buffer from '{sourceName}' (the operation cannot run in place).", destinationName);
+        }
+    }
+
     // ---- pooling (NCHW; see Pooling/Pool2DShape for the output size and the padding rule)
 
     /// <summary>
@@ -523,6 +604,91 @@ public abstract class ComputeBackend : IDisposable
         CheckVector(dGamma, features, nameof(dGamma));
         CheckVector(dBeta, features, nameof(dBeta));
         BatchNormBackwardCore(input, gamma, mean, inverseStd, dOutput, dInput, dGamma, dBeta, rows, features);
+    }
+
+    /// <summary>
+    /// Batch normalization of an NCHW tensor in training mode, one set of statistics per channel (torch.nn.BatchNorm2d):
+    /// input and output are (batch, channels, spatial) with spatial = height·width. For channel c, μ and the biased
+    /// variance σ² are taken over the n = batch·spatial values of that channel; output = γ·(x − μ)·inverseStd + β with
+    /// inverseStd = 1/√(σ² + ε); mean and inverseStd (channels) are saved for the backward pass. Running statistics
+    /// follow PyTorch: running = (1 − momentum)·running + momentum·batch (PyTorch's default momentum is 0.1; Keras'
+    /// momentum 0.99 is the mirror image, 1 − 0.01), and the running variance is fed the unbiased variance
+    /// σ²·n/(n − 1) (the biased one when n = 1), while the normalization itself uses the biased σ².
+    /// <paramref name="output"/> may be <paramref name="input"/>.
+    /// </summary>
+    public void BatchNorm2DForwardTraining(DeviceBuffer input, DeviceBuffer gamma, DeviceBuffer beta, DeviceBuffer output,
+        DeviceBuffer mean, DeviceBuffer inverseStd, DeviceBuffer runningMean, DeviceBuffer runningVariance,
+        int batch, int channels, int spatial, float momentum, float epsilon)
+    {
+        int length = CheckBatchNorm2D(batch, channels, spatial, training: true);
+        CheckVector(input, length, nameof(input));
+        CheckVector(output, length, nameof(output));
+        CheckVector(gamma, channels, nameof(gamma));
+        CheckVector(beta, channels, nameof(beta));
+        CheckVector(mean, channels, nameof(mean));
+        CheckVector(inverseStd, channels, nameof(inverseStd));
+        CheckVector(runningMean, channels, nameof(runningMean));
+        CheckVector(runningVariance, channels, nameof(runningVariance));
+        BatchNorm2DForwardTrainingCore(input, gamma, beta, output, mean, inverseStd, runningMean, runningVariance, batch, channels, spatial,
+            momentum, epsilon);
+    }
+
+    /// <summary>
+    /// Batch normalization of an NCHW tensor (batch, channels, spatial) in inference mode:
+    /// output = γ·(x − runningMean)/√(runningVariance + ε) + β, per channel. <paramref name="output"/> may be <paramref name="input"/>.
+    /// </summary>
+    public void BatchNorm2DForwardInference(DeviceBuffer input, DeviceBuffer gamma, DeviceBuffer beta,
+        DeviceBuffer runningMean, DeviceBuffer runningVariance, DeviceBuffer output, int batch, int channels, int spatial, float epsilon)
+    {
+        int length = CheckBatchNorm2D(batch, channels, spatial, training: false);
+        CheckVector(input, length, nameof(input));
+        CheckVector(output, length, nameof(output));
+        CheckVector(gamma, channels, nameof(gamma));
+        CheckVector(beta, channels, nameof(beta));
+        CheckVector(runningMean, channels, nameof(runningMean));
+        CheckVector(runningVariance, channels, nameof(runningVariance));
+        BatchNorm2DForwardInferenceCore(input, gamma, beta, runningMean, runningVariance, output, batch, channels, spatial, epsilon);
+    }
+
+    /// <summary>
+    /// Backward of <see cref="BatchNorm2DForwardTraining"/> with x̂ = (x − μ)·inverseStd, sums over the batch and the
+    /// spatial positions of each channel: dGamma[c] += Σ dy·x̂; dBeta[c] += Σ dy (accumulate);
+    /// dInput = γ·inverseStd/n · (n·dy − Σ dy − x̂·Σ dy·x̂) (overwrite), n = batch·spatial. <paramref name="dInput"/>
+    /// may be <paramref name="dOutput"/>.
+    /// </summary>
+    public void BatchNorm2DBackward(DeviceBuffer input, DeviceBuffer gamma, DeviceBuffer mean, DeviceBuffer inverseStd,
+        DeviceBuffer dOutput, DeviceBuffer dInput, DeviceBuffer dGamma, DeviceBuffer dBeta, int batch, int channels, int spatial)
+    {
+        int length = CheckBatchNorm2D(batch, channels, spatial, training: true);
+        CheckVector(input, length, nameof(input));
+        CheckVector(dOutput, length, nameof(dOutput));
+        CheckVector(dInput, length, nameof(dInput));
+        CheckVector(gamma, channels, nameof(gamma));
+        CheckVector(mean, channels, nameof(mean));
+        CheckVector(inverseStd, channels, nameof(inverseStd));
+        CheckVector(dGamma, channels, nameof(dGamma));
+        CheckVector(dBeta, channels, nameof(dBeta));
+        BatchNorm2DBackwardCore(input, gamma, mean, inverseStd, dOutput, dInput, dGamma, dBeta, batch, channels, spatial);
+    }
+
+    // Returns batch·channels·spatial once the dimensions are valid: batch statistics need at least one value per
+    // channel (batch and spatial positive); inference accepts empty batches, as the 1-D batch norm does.
+    private static int CheckBatchNorm2D(int batch, int channels, int spatial, bool training)
+    {
+        if (training)
+        {
+            CheckPositive(batch, nameof(batch));
+            CheckPositive(spatial, nameof(spatial));
+        }
+        else
+        {
+            CheckCount(batch, nameof(batch));
+            CheckCount(spatial, nameof(spatial));
+        }
+        CheckCount(channels, nameof(channels));
+        long size = (long)batch * channels * spatial;
+        if (size > int.MaxValue) throw Argument(nameof(batch), $"a batch whose tensor has at most {int.MaxValue} elements (this one has {size})", batch);
+        return (int)size;
     }
 
     /// <summary>
@@ -717,6 +883,13 @@ public abstract class ComputeBackend : IDisposable
     protected abstract void MulticlassHingeCore(DeviceBuffer scores, DeviceBuffer targets, float margin, int rows, int classes, float gradientScale, DeviceBuffer? dScores, DeviceBuffer rowLoss);
     /// <summary>See <see cref="DropoutForward"/>.</summary>
     protected abstract void DropoutForwardCore(DeviceBuffer input, DeviceBuffer output, DeviceBuffer mask, int length, float rate, ulong seed);
+    // ---- augmentation
+    /// <summary>See <see cref="RandomFlipCropForward"/>; the arguments are validated.</summary>
+    protected abstract void RandomFlipCropForwardCore(DeviceBuffer input, DeviceBuffer output, int batch, int channels, int height, int width, bool horizontalFlip, int padding, ulong seed);
+    /// <summary>See <see cref="RandomFlipCropBackward"/>; the arguments are validated.</summary>
+    protected abstract void RandomFlipCropBackwardCore(DeviceBuffer dOutput, DeviceBuffer dInput, int batch, int channels, int height, int width, bool horizontalFlip, int padding, ulong seed);
+    /// <summary>See <see cref="AddGaussianNoise"/>.</summary>
+    protected abstract void AddGaussianNoiseCore(DeviceBuffer input, DeviceBuffer output, int length, float standardDeviation, ulong seed);
     // ---- pooling
     /// <summary>See <see cref="MaxPool2DForward"/>; the shape is validated.</summary>
     protected abstract void MaxPool2DForwardCore(DeviceBuffer input, DeviceBuffer output, DeviceBuffer argMax, Pooling.Pool2DShape shape);
@@ -736,6 +909,12 @@ public abstract class ComputeBackend : IDisposable
     protected abstract void BatchNormForwardInferenceCore(DeviceBuffer input, DeviceBuffer gamma, DeviceBuffer beta, DeviceBuffer runningMean, DeviceBuffer runningVariance, DeviceBuffer output, int rows, int features, float epsilon);
     /// <summary>See <see cref="BatchNormBackward"/>.</summary>
     protected abstract void BatchNormBackwardCore(DeviceBuffer input, DeviceBuffer gamma, DeviceBuffer mean, DeviceBuffer inverseStd, DeviceBuffer dOutput, DeviceBuffer dInput, DeviceBuffer dGamma, DeviceBuffer dBeta, int rows, int features);
+    /// <summary>See <see cref="BatchNorm2DForwardTraining"/>; the dimensions are validated.</summary>
+    protected abstract void BatchNorm2DForwardTrainingCore(DeviceBuffer input, DeviceBuffer gamma, DeviceBuffer beta, DeviceBuffer output, DeviceBuffer mean, DeviceBuffer inverseStd, DeviceBuffer runningMean, DeviceBuffer runningVariance, int batch, int channels, int spatial, float momentum, float epsilon);
+    /// <summary>See <see cref="BatchNorm2DForwardInference"/>; the dimensions are validated.</summary>
+    protected abstract void BatchNorm2DForwardInferenceCore(DeviceBuffer input, DeviceBuffer gamma, DeviceBuffer beta, DeviceBuffer runningMean, DeviceBuffer runningVariance, DeviceBuffer output, int batch, int channels, int spatial, float epsilon);
+    /// <summary>See <see cref="BatchNorm2DBackward"/>; the dimensions are validated.</summary>
+    protected abstract void BatchNorm2DBackwardCore(DeviceBuffer input, DeviceBuffer gamma, DeviceBuffer mean, DeviceBuffer inverseStd, DeviceBuffer dOutput, DeviceBuffer dInput, DeviceBuffer dGamma, DeviceBuffer dBeta, int batch, int channels, int spatial);
     /// <summary>See <see cref="LayerNormForward"/>.</summary>
     protected abstract void LayerNormForwardCore(DeviceBuffer input, DeviceBuffer gamma, DeviceBuffer beta, DeviceBuffer output, DeviceBuffer mean, DeviceBuffer inverseStd, int rows, int features, float epsilon);
     /// <summary>See <see cref="LayerNormBackward"/>.</summary>

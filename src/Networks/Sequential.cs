@@ -181,20 +181,40 @@ public sealed class Sequential : IDisposable
         return classes;
     }
 
-    /// <summary>A Keras-style summary: one line per layer with output shape and parameter count, then the totals and the backend.</summary>
+    /// <summary>
+    /// A Keras-style summary: one line per layer with output shape and parameter count (the layers inside a
+    /// <see cref="ResidualBlock"/> indented below it), then the totals and the backend.
+    /// </summary>
     public string Summary()
     {
+        var rows = new List<(string Name, string Type, Layer Layer)>();
+        foreach (var layer in _layers) AddSummaryRows(rows, layer, "", "");
+        int nameWidth = Math.Max(16, rows.Max(r => r.Name.Length));
         var text = new StringBuilder();
-        text.AppendLine($"{"layer",-16} {"type",-28} {"output",-14} {"params",10}");
-        foreach (var layer in _layers)
+        text.AppendLine($"{"layer".PadRight(nameWidth)} {"type",-28} {"output",-14} {"params",10}");
+        foreach (var (name, type, layer) in rows)
         {
             string output = layer.IsBuilt ? layer.OutputShape.ToString() : "?";
             long count = Parameters.Parameters.Where(p => p.IsTrainable && p.Name.StartsWith(layer.Name + ".", StringComparison.Ordinal)).Sum(p => (long)p.Size);
-            text.AppendLine($"{layer.Name,-16} {layer.Describe(),-28} {output,-14} {count,10:N0}");
+            text.AppendLine($"{name.PadRight(nameWidth)} {type,-28} {output,-14} {count,10:N0}");
         }
         text.AppendLine($"trainable parameters: {Parameters.TrainableCount:N0}; state: {Parameters.StateCount:N0}");
         if (IsBuilt) text.AppendLine($"input {InputShape}, backend: {Backend.Description}");
         return text.ToString();
+    }
+
+    // A block gets a short type (its Describe lists every inner layer) and its inner layers follow, indented; the
+    // shortcut's are marked as such.
+    private static void AddSummaryRows(List<(string Name, string Type, Layer Layer)> rows, Layer layer, string indent, string mark)
+    {
+        if (layer is not ResidualBlock block)
+        {
+            rows.Add((indent + layer.Name, mark + layer.Describe(), layer));
+            return;
+        }
+        rows.Add((indent + layer.Name, mark + (block.HasIdentityShortcut ? "Residual(identity shortcut)" : "Residual"), layer));
+        foreach (var inner in block.Residual) AddSummaryRows(rows, inner, indent + "  ", "");
+        foreach (var inner in block.Shortcut) AddSummaryRows(rows, inner, indent + "  ", "shortcut: ");
     }
 
     // Distinct per (seed, step, layer) and identical on every backend.

@@ -1,148 +1,33 @@
-using MLNet.DeepExtensions.Networks.Schedules;
-using MLNet.DeepExtensions.Networks.Training;
-
 namespace MLNet.DeepExtensions;
 
 public sealed partial class DeepMlpTrainer
 {
     /// <summary>
-    /// Options of <see cref="DeepMlpTrainer"/>, one class for the multiclass, binary and regression tasks. Each field
-    /// states its default and valid range; <see cref="Validate"/> checks them all before any data is read.
+    /// Options of <see cref="DeepMlpTrainer"/>, one class for the multiclass, binary and regression tasks: the shared
+    /// training options of <see cref="DeepTrainerOptions"/> plus the shape of the perceptron.
     /// </summary>
-    public sealed class Options
+    public sealed class Options : DeepTrainerOptions
     {
-        /// <summary>
-        /// Label column. Multiclass: a key (use <c>MapValueToKey</c>); binary: Boolean; regression: Single.
-        /// Default "Label".
-        /// </summary>
-        public string LabelColumnName = Defaults.LabelColumnName;
-
-        /// <summary>Feature column: a known-size vector of Single. Default "Features".</summary>
-        public string FeatureColumnName = Defaults.FeatureColumnName;
-
-        /// <summary>Units of each hidden layer, input side first; each positive; empty for a linear model. Default [256, 128].</summary>
+        /// <summary>Units of each hidden layer, input side first; each positive; empty for a linear model. Default [256, 128] (<see cref="DefaultHiddenLayers"/>).</summary>
         public int[]? HiddenLayers;
-
-        /// <summary>Activation after each hidden layer. Default ReLU.</summary>
-        public ActivationKind Activation = Defaults.Activation;
-
-        /// <summary>Inverted dropout after each hidden activation; in [0, 1), 0 for none. Default 0.</summary>
-        public float DropoutRate;
 
         /// <summary>Batch normalization between each hidden layer and its activation. Default false.</summary>
         public bool BatchNormalization;
 
-        /// <summary>Passes over the training data; positive. Default 20.</summary>
-        public int Epochs = Defaults.Epochs;
+        /// <summary>The hidden layers used when <see cref="HiddenLayers"/> is null: [256, 128].</summary>
+        public static int[] DefaultHiddenLayers => [256, 128];
 
-        /// <summary>Rows per minibatch; positive. Default 32.</summary>
-        public int BatchSize = Defaults.BatchSize;
+        private protected override string OptionsName => "DeepMlpTrainer.Options";
 
-        /// <summary>Base learning rate; positive and finite. Default 0.001.</summary>
-        public float LearningRate = Defaults.LearningRate;
-
-        /// <summary>Update rule (PyTorch's formulas and defaults for its other hyperparameters). Default Adam.</summary>
-        public OptimizerKind Optimizer = Defaults.Optimizer;
-
-        /// <summary>Per-epoch learning-rate schedule (step, exponential, cosine, warm-up, plateau), or null for a constant rate. Default null.</summary>
-        public LearningRateSchedule? LearningRateSchedule;
-
-        /// <summary>L1 penalty on the weights (not biases); 0 or more. Default 0.</summary>
-        public float L1Regularization;
-
-        /// <summary>L2 penalty on the weights (not biases), added to the gradient as λ·w; 0 or more. Default 0.</summary>
-        public float L2Regularization;
-
-        /// <summary>Decoupled weight decay w ← w·(1 − lr·decay) on the weights; 0 or more. Default 0 (0.01 is usual with AdamW).</summary>
-        public float WeightDecay;
-
-        /// <summary>Rescale gradients whose global L2 norm exceeds this; positive, or 0 for none. Default 0.</summary>
-        public float GradientClipNorm;
-
-        /// <summary>Fraction of the training rows held out for validation when Fit gets no validation set; in [0, 1). Default 0.</summary>
-        public float ValidationFraction;
-
-        /// <summary>
-        /// Stop after this many epochs without improvement of the validation loss and restore the best weights;
-        /// 0 for no early stopping. Needs validation data (a validation set or ValidationFraction &gt; 0). Default 0.
-        /// </summary>
-        public int EarlyStoppingPatience;
-
-        /// <summary>Multiclass only: one non-negative weight per class, in the label key's order; null for equal weights. Default null.</summary>
-        public float[]? ClassWeights;
-
-        /// <summary>Seed of weight initialization, shuffling, dropout and the validation split; the same seed on the same device gives the same model. Default 0.</summary>
-        public int Seed;
-
-        /// <summary>Where to train: Auto (a GPU when ILGPU finds one, else the CPU), Cpu, or Gpu (an error without a GPU). Default Auto.</summary>
-        public ComputeDevice Device = Defaults.Device;
-
-        /// <summary>Threads of the CPU backend; 0 for one per core. Default 0.</summary>
-        public int NumberOfThreads;
-
-        /// <summary>Receives one report per epoch (also written to the MLContext's log). Default null.</summary>
-        public IProgress<EpochReport>? Progress;
-
-        /// <summary>Checked between minibatches; cancellation throws <see cref="OperationCanceledException"/>. Default none.</summary>
-        public CancellationToken CancellationToken;
-
-        /// <summary>Throws an exception naming the first invalid option, its valid range and its value.</summary>
-        public void Validate()
+        /// <inheritdoc/>
+        public override void Validate()
         {
-            if (string.IsNullOrWhiteSpace(LabelColumnName)) throw Invalid(nameof(LabelColumnName), "a column name", $"'{LabelColumnName}'");
-            if (string.IsNullOrWhiteSpace(FeatureColumnName)) throw Invalid(nameof(FeatureColumnName), "a column name", $"'{FeatureColumnName}'");
-            var hidden = HiddenLayers ?? Defaults.HiddenLayers;
+            base.Validate();
+            var hidden = HiddenLayers ?? DefaultHiddenLayers;
             for (int i = 0; i < hidden.Length; i++)
             {
                 if (hidden[i] <= 0) throw Invalid(nameof(HiddenLayers), "positive layer sizes", $"HiddenLayers[{i}] = {hidden[i]}");
             }
-            if (!Enum.IsDefined(Activation)) throw Invalid(nameof(Activation), "a defined ActivationKind", Activation);
-            if (!(DropoutRate >= 0f && DropoutRate < 1f)) throw Invalid(nameof(DropoutRate), "in [0, 1)", DropoutRate);
-            if (Epochs <= 0) throw Invalid(nameof(Epochs), "positive", Epochs);
-            if (BatchSize <= 0) throw Invalid(nameof(BatchSize), "positive", BatchSize);
-            if (!(LearningRate > 0f) || !float.IsFinite(LearningRate)) throw Invalid(nameof(LearningRate), "positive and finite", LearningRate);
-            if (!Enum.IsDefined(Optimizer)) throw Invalid(nameof(Optimizer), "a defined OptimizerKind", Optimizer);
-            if (!(L1Regularization >= 0f) || !float.IsFinite(L1Regularization)) throw Invalid(nameof(L1Regularization), "0 or more", L1Regularization);
-            if (!(L2Regularization >= 0f) || !float.IsFinite(L2Regularization)) throw Invalid(nameof(L2Regularization), "0 or more", L2Regularization);
-            if (!(WeightDecay >= 0f) || !float.IsFinite(WeightDecay)) throw Invalid(nameof(WeightDecay), "0 or more", WeightDecay);
-            if (!(GradientClipNorm >= 0f) || !float.IsFinite(GradientClipNorm)) throw Invalid(nameof(GradientClipNorm), "0 (off) or positive", GradientClipNorm);
-            if (!(ValidationFraction >= 0f && ValidationFraction < 1f)) throw Invalid(nameof(ValidationFraction), "in [0, 1)", ValidationFraction);
-            if (EarlyStoppingPatience < 0) throw Invalid(nameof(EarlyStoppingPatience), "0 (off) or positive", EarlyStoppingPatience);
-            if (ClassWeights is not null)
-            {
-                for (int i = 0; i < ClassWeights.Length; i++)
-                {
-                    if (!(ClassWeights[i] >= 0f) || !float.IsFinite(ClassWeights[i])) throw Invalid(nameof(ClassWeights), "finite, non-negative weights", $"ClassWeights[{i}] = {ClassWeights[i]}");
-                }
-            }
-            if (!Enum.IsDefined(Device)) throw Invalid(nameof(Device), "Auto, Cpu or Gpu", Device);
-            if (NumberOfThreads < 0) throw Invalid(nameof(NumberOfThreads), "0 (one per core) or positive", NumberOfThreads);
-        }
-
-        private static ArgumentOutOfRangeException Invalid(string name, string expected, object? value) =>
-            new(name, $"DeepMlpTrainer.Options.{name} must be {expected}; got {value}.");
-
-        /// <summary>The default of every option, in one place (the simple catalog overloads use them too).</summary>
-        public static class Defaults
-        {
-            /// <summary>"Label".</summary>
-            public const string LabelColumnName = "Label";
-            /// <summary>"Features".</summary>
-            public const string FeatureColumnName = "Features";
-            /// <summary>20.</summary>
-            public const int Epochs = 20;
-            /// <summary>32.</summary>
-            public const int BatchSize = 32;
-            /// <summary>0.001.</summary>
-            public const float LearningRate = 1e-3f;
-            /// <summary>ReLU.</summary>
-            public const ActivationKind Activation = ActivationKind.Relu;
-            /// <summary>Adam.</summary>
-            public const OptimizerKind Optimizer = OptimizerKind.Adam;
-            /// <summary>Auto.</summary>
-            public const ComputeDevice Device = ComputeDevice.Auto;
-            /// <summary>[256, 128].</summary>
-            public static int[] HiddenLayers => [256, 128];
         }
     }
 }

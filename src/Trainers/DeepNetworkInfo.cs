@@ -7,4 +7,8 @@ namespace MLNet.DeepExtensions;
 /// <param name="InputSize">Features per row.</param>
 /// <param name="OutputSize">Network outputs (classes, or 1).</param>
 /// <param name="Backend">The compute backend that trained it, e.g. "Managed CPU (AVX-512, 2 threads)".</param>
-public sealed record DeepNetworkInfo(string Summary, string Architecture, int ParameterCount, int InputSize, int OutputSize, string Backend);
+public sealed record DeepNetworkInfo(string Summary, string Architecture, int ParameterCount, int InputSize, int OutputSize, string Backend)
+{
+    /// <summary>Shape of one input sample: [InputSize] for a perceptron, [channels, height, width] for a CNN.</summary>
+    public IReadOnlyList<int> InputShape { get; init; } = [InputSize];
+}

@@ -51,6 +51,12 @@ public sealed class ManagedCpuBackendAllocationTests
             backend.BatchNormForwardTraining(x, v3, v2, y, v1, v4, v2, v3, rows, columns, 0.1f, 1e-5f);
             backend.BatchNormForwardInference(x, v3, v2, v1, v3, y, rows, columns, 1e-5f);
             backend.BatchNormBackward(x, v3, v1, v4, y, z, v2, v2, rows, columns);
+            foreach ((int batch, int channels, int spatial) in BatchNorm2DShapes) // 3·11·37 = rows·columns; spatial 1 takes the 1-D path
+            {
+                backend.BatchNorm2DForwardTraining(x, v3, v2, y, v1, v4, v2, v3, batch, channels, spatial, 0.1f, 1e-5f);
+                backend.BatchNorm2DForwardInference(x, v3, v2, v1, v3, y, batch, channels, spatial, 1e-5f);
+                backend.BatchNorm2DBackward(x, v3, v1, v4, y, z, v2, v2, batch, channels, spatial);
+            }
             backend.LayerNormForward(x, v3, v2, y, r1, r3, rows, columns, 1e-5f);
             backend.LayerNormBackward(x, v3, r1, r3, y, z, v2, v2, rows, columns);
             backend.OptimizerStep(OptimizerKind.AdamW, h, y, z, m, v, 16);
@@ -65,4 +71,6 @@ public sealed class ManagedCpuBackendAllocationTests
     }
 
     private static readonly ActivationKind[] Kinds = Enum.GetValues<ActivationKind>();
+
+    private static readonly (int Batch, int Channels, int Spatial)[] BatchNorm2DShapes = [(3, 11, 37), (33, 37, 1)];
 }

@@ -18,7 +18,7 @@ var rows = File.ReadAllLines(args[1])
     .Select(line => new FeatureRow { Features = line.Split(',').Select(v => float.Parse(v, CultureInfo.InvariantCulture)).ToArray() })
     .ToList();
 var schema = SchemaDefinition.Create(typeof(FeatureRow));
-schema["Features"].ColumnType = new VectorDataViewType(NumberDataViewType.Single, width);
+schema["Features"].ColumnType = inputSchema["Features"].Type; // as saved: flat for a perceptron, channels x height x width for a CNN
 var scored = model.Transform(ml.Data.LoadFromEnumerable(rows, schema));
 var column = scored.Schema["Score"];
 using var writer = new StreamWriter(args[2]);

@@ -20,9 +20,11 @@ internal static class GradientCheck
 
     /// <summary>
     /// Checks dL/dInput and dL/dParameters of <paramref name="layers"/> (as one model) for L = Σ r·y with a random
-    /// projection r, so every output element matters.
+    /// projection r, so every output element matters. <paramref name="perturbState"/> adds a random amount in [0, 0.5)
+    /// to every state value (running statistics), so inference mode does not normalize by the initial 0 and 1.
     /// </summary>
-    public static void CheckModel(Layer[] layers, TensorShape inputShape, int batch, bool training = true, int seed = 7, double inputScale = 1.0)
+    public static void CheckModel(Layer[] layers, TensorShape inputShape, int batch, bool training = true, int seed = 7, double inputScale = 1.0,
+        bool perturbState = false)
     {
         using var backend = new ReferenceBackend();
         using var model = new Sequential(layers);
@@ -40,6 +42,10 @@ internal static class GradientCheck
         double[] projection = Uniform(random, batch * model.OutputShape.Size, 1.0);
         var stateBefore = new double[store.StateCount];
         backend.DownloadDouble(store.State, stateBefore);
+        if (perturbState)
+        {
+            for (int i = 0; i < stateBefore.Length; i++) stateBefore[i] += random.NextDouble() * 0.5;
+        }
 
         using var input = backend.Allocate(batch * inputShape.Size);
         using var dOutput = backend.Allocate(batch * model.OutputShape.Size);

@@ -257,7 +257,5 @@ public sealed class DeepMlpBadInputTests
     }
 
     // ML.NET keeps SchemaShape.Create internal; a pipeline author gets the shape from the previous estimator.
-    private static SchemaShape ShapeOf(DataViewSchema schema) =>
-        (SchemaShape)typeof(SchemaShape).GetMethod("Create", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static, [typeof(DataViewSchema)])!
-            .Invoke(null, [schema])!;
+    private static SchemaShape ShapeOf(DataViewSchema schema) => TestData.ShapeOf(schema);
 }

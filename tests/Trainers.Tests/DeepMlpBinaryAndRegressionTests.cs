@@ -65,7 +65,7 @@ public sealed class DeepMlpBinaryAndRegressionTests
         using var model = ml.Regression.Trainers.DeepMlp(new DeepMlpTrainer.Options { HiddenLayers = [32, 16], Epochs = 40, Activation = ActivationKind.Tanh, Seed = 2 }).Fit(train);
         var metrics = ml.Regression.Evaluate(model.Transform(test));
         Assert.True(metrics.RSquared > 0.97, $"R² {metrics.RSquared:F4}");
-        Assert.Equal(DeepMlpTask.Regression, model.Task);
+        Assert.Equal(DeepTask.Regression, model.Task);
     }
 
     [Fact]

@@ -95,7 +95,7 @@ public sealed class DeepMlpMulticlassTests(DigitsModelFixture fixture) : IClassF
         Assert.Equal(10, info.OutputSize);
         Assert.StartsWith("Managed CPU", info.Backend);
         Assert.Contains("dense_1", info.Summary);
-        Assert.Equal(DeepMlpTask.MulticlassClassification, fixture.Deep.Task);
+        Assert.Equal(DeepTask.MulticlassClassification, fixture.Deep.Task);
     }
 
     [Fact]
@@ -107,23 +107,8 @@ public sealed class DeepMlpMulticlassTests(DigitsModelFixture fixture) : IClassF
             string modelPath = Path.Combine(folder, "model.zip");
             Ml.Model.Save(fixture.Model, fixture.Train.Schema, modelPath);
             var rows = TestData.DigitsTestRows.Take(40).ToArray();
-            File.WriteAllLines(Path.Combine(folder, "features.csv"), rows.Select(r => string.Join(",", r.Features.Select(v => v.ToString("R", CultureInfo.InvariantCulture)))));
             var expected = TestData.VectorColumn(fixture.Model.Transform(Ml.Data.LoadFromEnumerable(rows)), "Score");
-
-            string probe = Path.Combine(TestData.RepositoryRoot(), "tests", "ModelLoadProbe", "bin", BuildConfiguration, "net10.0", "ModelLoadProbe.dll");
-            Assert.True(File.Exists(probe), $"probe not built at {probe}");
-            var start = new ProcessStartInfo("dotnet", [probe, modelPath, Path.Combine(folder, "features.csv"), Path.Combine(folder, "scores.csv")])
-            {
-                RedirectStandardError = true,
-                RedirectStandardOutput = true,
-            };
-            using var process = Process.Start(start)!;
-            string errors = process.StandardError.ReadToEnd();
-            process.WaitForExit();
-            Assert.True(process.ExitCode == 0, $"ModelLoadProbe failed ({process.ExitCode}): {errors}");
-
-            var actual = File.ReadAllLines(Path.Combine(folder, "scores.csv"))
-                .Select(l => l.Split(',').Select(v => float.Parse(v, CultureInfo.InvariantCulture)).ToArray()).ToArray();
+            var actual = ModelLoadProbeRunner.Scores(modelPath, rows.Select(r => r.Features), folder);
             Assert.Equal(expected.Length, actual.Length);
             for (int r = 0; r < expected.Length; r++)
             {
@@ -240,9 +225,6 @@ public sealed class DeepMlpMulticlassTests(DigitsModelFixture fixture) : IClassF
         }
         Assert.Equal(Scores(), Scores());
     }
-
-    private static string BuildConfiguration =>
-        AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Debug{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Debug" : "Release";
 }
 
 /// <summary>The prediction of one digit row.</summary>

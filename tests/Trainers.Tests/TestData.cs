@@ -45,6 +45,11 @@ internal static class TestData
         return (train.Select(i => rows[i]).ToArray(), test.Select(i => rows[i]).ToArray());
     }
 
+    /// <summary>The SchemaShape of a schema, as a pipeline hands it to GetOutputSchema (ML.NET keeps SchemaShape.Create internal).</summary>
+    public static SchemaShape ShapeOf(DataViewSchema schema) =>
+        (SchemaShape)typeof(SchemaShape).GetMethod("Create", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static, [typeof(DataViewSchema)])!
+            .Invoke(null, [schema])!;
+
     /// <summary>Reads a float vector column.</summary>
     public static float[][] VectorColumn(IDataView data, string name)
     {

@@ -377,6 +377,22 @@ public sealed class IlgpuBackend : ComputeBackend
     protected override void DropoutForwardCore(DeviceBuffer input, DeviceBuffer output, DeviceBuffer mask, int length, float rate, ulong seed) =>
         _kernels.Elementwise.LaunchDropout(V(input), V(output), V(mask), length, rate, seed);
 
+    // ---------------------------------------------------------------- augmentation
+
+    /// <inheritdoc />
+    protected override void RandomFlipCropForwardCore(DeviceBuffer input, DeviceBuffer output, int batch, int channels, int height, int width,
+        bool horizontalFlip, int padding, ulong seed) =>
+        _kernels.Augmentation.LaunchRandomFlipCropForward(V(input), V(output), batch, channels, height, width, horizontalFlip, padding, seed);
+
+    /// <inheritdoc />
+    protected override void RandomFlipCropBackwardCore(DeviceBuffer dOutput, DeviceBuffer dInput, int batch, int channels, int height, int width,
+        bool horizontalFlip, int padding, ulong seed) =>
+        _kernels.Augmentation.LaunchRandomFlipCropBackward(V(dOutput), V(dInput), batch, channels, height, width, horizontalFlip, padding, seed);
+
+    /// <inheritdoc />
+    protected override void AddGaussianNoiseCore(DeviceBuffer input, DeviceBuffer output, int length, float standardDeviation, ulong seed) =>
+        _kernels.Augmentation.LaunchAddGaussianNoise(V(input), V(output), length, standardDeviation, seed);
+
     // ---------------------------------------------------------------- pooling
 
     /// <inheritdoc />
@@ -423,6 +439,25 @@ public sealed class IlgpuBackend : ComputeBackend
         DeviceBuffer dOutput, DeviceBuffer dInput, DeviceBuffer dGamma, DeviceBuffer dBeta, int rows, int features) =>
         _kernels.Normalization.LaunchBatchNormBackward(V(input), V(gamma), V(mean), V(inverseStd), V(dOutput), V(dInput), V(dGamma), V(dBeta),
             rows, features);
+
+    /// <inheritdoc />
+    protected override void BatchNorm2DForwardTrainingCore(DeviceBuffer input, DeviceBuffer gamma, DeviceBuffer beta, DeviceBuffer output,
+        DeviceBuffer mean, DeviceBuffer inverseStd, DeviceBuffer runningMean, DeviceBuffer runningVariance, int batch, int channels, int spatial,
+        float momentum, float epsilon) =>
+        _kernels.BatchNorm2D.LaunchForwardTraining(V(input), V(gamma), V(beta), V(output), V(mean), V(inverseStd), V(runningMean),
+            V(runningVariance), batch, channels, spatial, momentum, epsilon);
+
+    /// <inheritdoc />
+    protected override void BatchNorm2DForwardInferenceCore(DeviceBuffer input, DeviceBuffer gamma, DeviceBuffer beta,
+        DeviceBuffer runningMean, DeviceBuffer runningVariance, DeviceBuffer output, int batch, int channels, int spatial, float epsilon) =>
+        _kernels.BatchNorm2D.LaunchForwardInference(V(input), V(gamma), V(beta), V(runningMean), V(runningVariance), V(output),
+            batch, channels, spatial, epsilon);
+
+    /// <inheritdoc />
+    protected override void BatchNorm2DBackwardCore(DeviceBuffer input, DeviceBuffer gamma, DeviceBuffer mean, DeviceBuffer inverseStd,
+        DeviceBuffer dOutput, DeviceBuffer dInput, DeviceBuffer dGamma, DeviceBuffer dBeta, int batch, int channels, int spatial) =>
+        _kernels.BatchNorm2D.LaunchBackward(V(input), V(gamma), V(mean), V(inverseStd), V(dOutput), V(dInput), V(dGamma), V(dBeta),
+            batch, channels, spatial);
 
     /// <inheritdoc />
     protected override void LayerNormForwardCore(DeviceBuffer input, DeviceBuffer gamma, DeviceBuffer beta, DeviceBuffer output,

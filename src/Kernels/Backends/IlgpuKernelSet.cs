@@ -1,4 +1,5 @@
 using ILGPU.Runtime;
+using MLNet.DeepExtensions.Kernels.Augmentation;
 using MLNet.DeepExtensions.Kernels.Conv;
 using MLNet.DeepExtensions.Kernels.Elementwise;
 using MLNet.DeepExtensions.Kernels.Losses;
@@ -23,9 +24,11 @@ internal sealed class IlgpuKernelSet
         Reductions = new IlgpuReductionKernels(accelerator);
         Losses = new IlgpuLossKernels(accelerator);
         Normalization = new IlgpuNormalizationKernels(accelerator);
+        BatchNorm2D = new IlgpuBatchNorm2DKernels(accelerator);
         Optimizers = new IlgpuOptimizerKernels(accelerator);
         Convolution = new IlgpuConvolutionKernels(accelerator);
         Pooling = new IlgpuPoolingKernels(accelerator);
+        Augmentation = new IlgpuAugmentationKernels(accelerator);
     }
 
     public IlgpuGemmKernels Gemm { get; }
@@ -33,7 +36,9 @@ internal sealed class IlgpuKernelSet
     public IlgpuReductionKernels Reductions { get; }
     public IlgpuLossKernels Losses { get; }
     public IlgpuNormalizationKernels Normalization { get; }
+    public IlgpuBatchNorm2DKernels BatchNorm2D { get; }
     public IlgpuOptimizerKernels Optimizers { get; }
     public IlgpuConvolutionKernels Convolution { get; }
     public IlgpuPoolingKernels Pooling { get; }
+    public IlgpuAugmentationKernels Augmentation { get; }
 }

@@ -1,5 +1,6 @@
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
+using MLNet.DeepExtensions.Kernels.Augmentation;
 using MLNet.DeepExtensions.Kernels.Conv;
 using MLNet.DeepExtensions.Kernels.Elementwise;
 using MLNet.DeepExtensions.Kernels.Losses;
@@ -25,6 +26,7 @@ public sealed unsafe class ManagedCpuBackend : ComputeBackend
     private readonly OptimizerStepJob _optimizerJob = new();
     private readonly ManagedConvolution _convolution;
     private readonly ManagedPooling _pooling;
+    private readonly ManagedBatchNorm2D _batchNorm2D;
     private float[] _scratch = [];
     private double[] _doubleScratch = [];
 
@@ -36,6 +38,7 @@ public sealed unsafe class ManagedCpuBackend : ComputeBackend
         _gemm = new ManagedGemm(_pool);
         _convolution = new ManagedConvolution(_pool);
         _pooling = new ManagedPooling(_pool);
+        _batchNorm2D = new ManagedBatchNorm2D(_pool);
         string simd = Vector512.IsHardwareAccelerated ? "AVX-512" : Avx2.IsSupported ? "AVX2" : "SIMD " + System.Numerics.Vector<float>.Count * 32 + "-bit";
         Description = $"Managed CPU ({simd}, {_pool.ThreadCount} thread{(_pool.ThreadCount == 1 ? "" : "s")})";
     }
@@ -181,6 +184,24 @@ public sealed unsafe class ManagedCpuBackend : ComputeBackend
     protected override void DropoutForwardCore(DeviceBuffer input, DeviceBuffer output, DeviceBuffer mask, int length, float rate, ulong seed) =>
         ManagedElementwise.DropoutForward(F(input, length), F(output, length), F(mask, length), rate, seed);
 
+    // ---------------------------------------------------------------- augmentation
+
+    /// <inheritdoc />
+    protected override void RandomFlipCropForwardCore(DeviceBuffer input, DeviceBuffer output, int batch, int channels, int height, int width,
+        bool horizontalFlip, int padding, ulong seed) =>
+        ManagedAugmentation.RandomFlipCropForward(F(input, batch * channels * height * width), F(output, batch * channels * height * width),
+            batch, channels, height, width, horizontalFlip, padding, seed);
+
+    /// <inheritdoc />
+    protected override void RandomFlipCropBackwardCore(DeviceBuffer dOutput, DeviceBuffer dInput, int batch, int channels, int height, int width,
+        bool horizontalFlip, int padding, ulong seed) =>
+        ManagedAugmentation.RandomFlipCropBackward(F(dOutput, batch * channels * height * width), F(dInput, batch * channels * height * width),
+            batch, channels, height, width, horizontalFlip, padding, seed);
+
+    /// <inheritdoc />
+    protected override void AddGaussianNoiseCore(DeviceBuffer input, DeviceBuffer output, int length, float standardDeviation, ulong seed) =>
+        ManagedAugmentation.AddGaussianNoise(F(input, length), F(output, length), standardDeviation, seed);
+
     // ---------------------------------------------------------------- pooling
 
     /// <inheritdoc />
@@ -229,6 +250,47 @@ public sealed unsafe class ManagedCpuBackend : ComputeBackend
         ManagedNormalization.BatchNormBackward(F(input, rows * features), F(gamma, features), F(mean, features), F(inverseStd, features),
             F(dOutput, rows * features), F(dInput, rows * features), F(dGamma, features), F(dBeta, features), rows, features,
             Scratch(5 * features), DoubleScratch(2 * features));
+
+    // A (batch, channels, 1) tensor is a (rows, features) matrix: the 1-D kernels walk its rows contiguously, where the
+    // per-channel planes would be one strided element each.
+
+    /// <inheritdoc />
+    protected override void BatchNorm2DForwardTrainingCore(DeviceBuffer input, DeviceBuffer gamma, DeviceBuffer beta, DeviceBuffer output,
+        DeviceBuffer mean, DeviceBuffer inverseStd, DeviceBuffer runningMean, DeviceBuffer runningVariance, int batch, int channels, int spatial,
+        float momentum, float epsilon)
+    {
+        if (spatial == 1)
+        {
+            BatchNormForwardTrainingCore(input, gamma, beta, output, mean, inverseStd, runningMean, runningVariance, batch, channels, momentum, epsilon);
+            return;
+        }
+        _batchNorm2D.ForwardTraining(M(input), M(gamma), M(beta), M(output), M(mean), M(inverseStd), M(runningMean), M(runningVariance),
+            batch, channels, spatial, momentum, epsilon);
+    }
+
+    /// <inheritdoc />
+    protected override void BatchNorm2DForwardInferenceCore(DeviceBuffer input, DeviceBuffer gamma, DeviceBuffer beta,
+        DeviceBuffer runningMean, DeviceBuffer runningVariance, DeviceBuffer output, int batch, int channels, int spatial, float epsilon)
+    {
+        if (spatial == 1)
+        {
+            BatchNormForwardInferenceCore(input, gamma, beta, runningMean, runningVariance, output, batch, channels, epsilon);
+            return;
+        }
+        _batchNorm2D.ForwardInference(M(input), M(gamma), M(beta), M(runningMean), M(runningVariance), M(output), batch, channels, spatial, epsilon);
+    }
+
+    /// <inheritdoc />
+    protected override void BatchNorm2DBackwardCore(DeviceBuffer input, DeviceBuffer gamma, DeviceBuffer mean, DeviceBuffer inverseStd,
+        DeviceBuffer dOutput, DeviceBuffer dInput, DeviceBuffer dGamma, DeviceBuffer dBeta, int batch, int channels, int spatial)
+    {
+        if (spatial == 1)
+        {
+            BatchNormBackwardCore(input, gamma, mean, inverseStd, dOutput, dInput, dGamma, dBeta, batch, channels);
+            return;
+        }
+        _batchNorm2D.Backward(M(input), M(gamma), M(mean), M(inverseStd), M(dOutput), M(dInput), M(dGamma), M(dBeta), batch, channels, spatial);
+    }
 
     /// <inheritdoc />
     protected override void LayerNormForwardCore(DeviceBuffer input, DeviceBuffer gamma, DeviceBuffer beta, DeviceBuffer output,
@@ -288,6 +350,8 @@ public sealed unsafe class ManagedCpuBackend : ComputeBackend
     }
 
     private static Span<float> F(DeviceBuffer buffer, int length) => ((ManagedBuffer)buffer).AsSpan(length);
+
+    private static ManagedBuffer M(DeviceBuffer buffer) => (ManagedBuffer)buffer;
 
     private static float* P(DeviceBuffer buffer) => ((ManagedBuffer)buffer).Pointer;
 

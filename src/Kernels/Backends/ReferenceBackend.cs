@@ -1,3 +1,4 @@
+using MLNet.DeepExtensions.Kernels.Augmentation;
 using MLNet.DeepExtensions.Kernels.Conv;
 using MLNet.DeepExtensions.Kernels.Elementwise;
 using MLNet.DeepExtensions.Kernels.Losses;
@@ -171,6 +172,24 @@ public sealed class ReferenceBackend : ComputeBackend
     protected override void DropoutForwardCore(DeviceBuffer input, DeviceBuffer output, DeviceBuffer mask, int length, float rate, ulong seed) =>
         ReferenceElementwise.DropoutForward(D(input, length), D(output, length), D(mask, length), rate, seed);
 
+    // ---------------------------------------------------------------- augmentation
+
+    /// <inheritdoc />
+    protected override void RandomFlipCropForwardCore(DeviceBuffer input, DeviceBuffer output, int batch, int channels, int height, int width,
+        bool horizontalFlip, int padding, ulong seed) =>
+        ReferenceAugmentation.RandomFlipCropForward(D(input, batch * channels * height * width), D(output, batch * channels * height * width),
+            batch, channels, height, width, horizontalFlip, padding, seed);
+
+    /// <inheritdoc />
+    protected override void RandomFlipCropBackwardCore(DeviceBuffer dOutput, DeviceBuffer dInput, int batch, int channels, int height, int width,
+        bool horizontalFlip, int padding, ulong seed) =>
+        ReferenceAugmentation.RandomFlipCropBackward(D(dOutput, batch * channels * height * width), D(dInput, batch * channels * height * width),
+            batch, channels, height, width, horizontalFlip, padding, seed);
+
+    /// <inheritdoc />
+    protected override void AddGaussianNoiseCore(DeviceBuffer input, DeviceBuffer output, int length, float standardDeviation, ulong seed) =>
+        ReferenceAugmentation.AddGaussianNoise(D(input, length), D(output, length), standardDeviation, seed);
+
     // ---------------------------------------------------------------- pooling
 
     /// <inheritdoc />
@@ -218,6 +237,34 @@ public sealed class ReferenceBackend : ComputeBackend
         DeviceBuffer dOutput, DeviceBuffer dInput, DeviceBuffer dGamma, DeviceBuffer dBeta, int rows, int features) =>
         ReferenceNormalization.BatchNormBackward(D(input, rows * features), D(gamma, features), D(mean, features), D(inverseStd, features),
             D(dOutput, rows * features), D(dInput, rows * features), D(dGamma, features), D(dBeta, features), rows, features);
+
+    /// <inheritdoc />
+    protected override void BatchNorm2DForwardTrainingCore(DeviceBuffer input, DeviceBuffer gamma, DeviceBuffer beta, DeviceBuffer output,
+        DeviceBuffer mean, DeviceBuffer inverseStd, DeviceBuffer runningMean, DeviceBuffer runningVariance, int batch, int channels, int spatial,
+        float momentum, float epsilon)
+    {
+        int length = batch * channels * spatial;
+        ReferenceBatchNorm2D.ForwardTraining(D(input, length), D(gamma, channels), D(beta, channels), D(output, length), D(mean, channels),
+            D(inverseStd, channels), D(runningMean, channels), D(runningVariance, channels), batch, channels, spatial, momentum, epsilon);
+    }
+
+    /// <inheritdoc />
+    protected override void BatchNorm2DForwardInferenceCore(DeviceBuffer input, DeviceBuffer gamma, DeviceBuffer beta,
+        DeviceBuffer runningMean, DeviceBuffer runningVariance, DeviceBuffer output, int batch, int channels, int spatial, float epsilon)
+    {
+        int length = batch * channels * spatial;
+        ReferenceBatchNorm2D.ForwardInference(D(input, length), D(gamma, channels), D(beta, channels), D(runningMean, channels),
+            D(runningVariance, channels), D(output, length), batch, channels, spatial, epsilon);
+    }
+
+    /// <inheritdoc />
+    protected override void BatchNorm2DBackwardCore(DeviceBuffer input, DeviceBuffer gamma, DeviceBuffer mean, DeviceBuffer inverseStd,
+        DeviceBuffer dOutput, DeviceBuffer dInput, DeviceBuffer dGamma, DeviceBuffer dBeta, int batch, int channels, int spatial)
+    {
+        int length = batch * channels * spatial;
+        ReferenceBatchNorm2D.Backward(D(input, length), D(gamma, channels), D(mean, channels), D(inverseStd, channels), D(dOutput, length),
+            D(dInput, length), D(dGamma, channels), D(dBeta, channels), batch, channels, spatial);
+    }
 
     /// <inheritdoc />
     protected override void LayerNormForwardCore(DeviceBuffer input, DeviceBuffer gamma, DeviceBuffer beta, DeviceBuffer output,

@@ -24,14 +24,7 @@ public sealed class GlobalAvgPoolLayer : Layer
     /// <inheritdoc/>
     protected override TensorShape BuildCore(TensorShape inputShape, ParameterStore parameters)
     {
-        if (inputShape.Rank != 3)
-        {
-            throw new ArgumentException(
-                $"GlobalAvgPool layer '{Name}' needs an input shape (channels, height, width); got {inputShape}.", nameof(inputShape));
-        }
-        _channels = inputShape.Dimensions[0];
-        _height = inputShape.Dimensions[1];
-        _width = inputShape.Dimensions[2];
+        (_channels, _height, _width) = ImageInput(inputShape, "GlobalAvgPool");
         return new TensorShape(_channels);
     }
 

@@ -23,12 +23,26 @@ public abstract class Layer : IDisposable
 {
     private readonly List<DeviceBuffer> _workspaces = new();
     private ComputeBackend? _backend;
+    private string _name;
 
     /// <summary>Creates a layer; <paramref name="name"/> null lets the model name it ("dense_1").</summary>
-    protected Layer(string? name) => Name = name ?? "";
+    protected Layer(string? name) => _name = name ?? "";
 
     /// <summary>Unique name within the model, used in parameter names and summaries.</summary>
-    public string Name { get; internal set; }
+    public string Name
+    {
+        get => _name;
+        internal set
+        {
+            _name = value;
+            OnNameChanged();
+        }
+    }
+
+    /// <summary>Called after the model (re)names the layer: a container renames its inner layers ("residual_1.conv2d_1").</summary>
+    private protected virtual void OnNameChanged()
+    {
+    }
 
     /// <summary>Short lower-case kind used for automatic names ("dense").</summary>
     public abstract string Kind { get; }
@@ -95,6 +109,20 @@ public abstract class Layer : IDisposable
     /// <summary>One-line description for model summaries: "Dense(128, glorot_uniform)".</summary>
     public virtual string Describe() => GetType().Name.Replace("Layer", "", StringComparison.Ordinal);
 
+    /// <summary>
+    /// The (channels, height, width) of an image input; any other rank fails naming <paramref name="layer"/> (the layer's
+    /// description) and <see cref="Name"/>.
+    /// </summary>
+    private protected (int Channels, int Height, int Width) ImageInput(TensorShape inputShape, string layer)
+    {
+        if (inputShape.Rank != 3)
+        {
+            throw new ArgumentException(
+                $"{layer} layer '{Name}' needs an input shape (channels, height, width); got {inputShape}.", nameof(inputShape));
+        }
+        return (inputShape.Dimensions[0], inputShape.Dimensions[1], inputShape.Dimensions[2]);
+    }
+
     /// <summary>Checks a batch size against the workspaces.</summary>
     protected void CheckBatch(int batchSize)
     {
@@ -113,7 +141,13 @@ public abstract class Layer : IDisposable
     /// <inheritdoc/>
     public void Dispose()
     {
-        FreeWorkspaces();
+        Dispose(true);
         GC.SuppressFinalize(this);
+    }
+
+    /// <summary>Frees the workspaces; a container also disposes its inner layers.</summary>
+    protected virtual void Dispose(bool disposing)
+    {
+        if (disposing) FreeWorkspaces();
     }
 }

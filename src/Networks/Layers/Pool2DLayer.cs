@@ -46,14 +46,7 @@ public abstract class Pool2DLayer : Layer
     /// <inheritdoc/>
     protected sealed override TensorShape BuildCore(TensorShape inputShape, ParameterStore parameters)
     {
-        if (inputShape.Rank != 3)
-        {
-            throw new ArgumentException(
-                $"{Describe()} layer '{Name}' needs an input shape (channels, height, width); got {inputShape}.", nameof(inputShape));
-        }
-        Channels = inputShape.Dimensions[0];
-        Height = inputShape.Dimensions[1];
-        Width = inputShape.Dimensions[2];
+        (Channels, Height, Width) = ImageInput(inputShape, Describe());
         Pool2DShape shape;
         try
         {

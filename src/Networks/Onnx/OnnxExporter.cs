@@ -9,7 +9,8 @@ namespace MLNet.DeepExtensions.Networks.Onnx;
 /// </summary>
 /// <remarks>
 /// Graph: the input (named <see cref="OnnxExportOptions.InputName"/>, float, shape [N, InputShape...] or
-/// [InputShape...]) is brought to rows [N, F] (N = 1 without a batch dimension), each layer maps rows to rows, and
+/// [InputShape...]) gets a leading 1 without a batch dimension; each layer then reads the layout it needs, rows
+/// [N, F] or images [N, C, H, W] (see <see cref="OnnxLayerTensor"/>), the last output is brought to rows [N, K], and
 /// the head of <see cref="OnnxExportOptions.Head"/> names the outputs. The raw head's "Score" is the flattened output
 /// sample ([N, OutputShape.Size] or [OutputShape.Size]), as <see cref="Sequential.Predict"/> returns it.
 /// </remarks>
@@ -23,6 +24,12 @@ public static class OnnxExporter
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(options);
+        return Graph(model, options).ToModel(options.GraphName, options.Metadata);
+    }
+
+    /// <summary>The graph <see cref="Export"/> encodes (tests inspect its nodes).</summary>
+    internal static OnnxGraphBuilder Graph(Sequential model, OnnxExportOptions options)
+    {
         if (!model.IsBuilt) throw new InvalidOperationException("The model is not built: call Build(backend, inputShape, seed) (or train it) before exporting it to ONNX.");
         int outputs = model.OutputShape.Size;
         Validate(options, outputs);
@@ -35,20 +42,13 @@ public static class OnnxExporter
         var inputDims = options.BatchDimension ? sample.Prepend(OnnxDimension.Symbolic(OnnxHeads.BatchSymbol)) : sample;
         g.AddInput(new OnnxValueInfo(input, OnnxDataType.Float, inputDims.ToArray()));
 
-        string x = ToRows(g, input, model.InputShape, options.BatchDimension);
+        // Without a batch dimension the sample gains a leading 1 (Unsqueeze, whose axes are an input since opset 13).
+        string batched = options.BatchDimension ? input : g.Node("Unsqueeze", [input, g.Int64Vector("batch_axis", 0)], "batch_of_one");
+        var x = OnnxLayerTensor.Of(batched, model.InputShape);
         var values = new OnnxParameterValues(model.Parameters);
         foreach (var layer in model.Layers) x = OnnxLayerWriters.Write(g, layer, x, values);
-        OnnxHeads.Write(g, options, x, outputs);
-        return g.ToModel(options.GraphName, options.Metadata);
-    }
-
-    // Layers work on rows [N, F]. [N, F] is already there; [N, d1, d2, ...] is reshaped (0 keeps N); without a batch
-    // dimension [F] gains a leading 1 (Unsqueeze, whose axes are an input since opset 13) and [d1, d2, ...] becomes [1, F].
-    private static string ToRows(OnnxGraphBuilder g, string input, TensorShape shape, bool batch)
-    {
-        if (batch && shape.Rank == 1) return input;
-        if (!batch && shape.Rank == 1) return g.Node("Unsqueeze", [input, g.Int64Vector("batch_axis", 0)], "rows");
-        return g.Node("Reshape", [input, g.Int64Vector("rows_shape", batch ? 0 : 1, shape.Size)], "rows");
+        OnnxHeads.Write(g, options, x.AsRows(g, "logits").Name, outputs);
+        return g;
     }
 
     private static void Validate(OnnxExportOptions options, int outputs)

@@ -34,6 +34,9 @@ internal sealed class OnnxGraphBuilder
     private readonly HashSet<string> _names = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _nodeCounts = new(StringComparer.Ordinal);
 
+    /// <summary>The nodes added so far, in graph order.</summary>
+    public IReadOnlyList<OnnxNode> Nodes => _nodes;
+
     /// <summary>Claims <paramref name="name"/> exactly (graph inputs and outputs); throws when it is taken.</summary>
     public string Reserve(string name)
     {

@@ -4,8 +4,9 @@ using MLNet.DeepExtensions.Networks.Layers;
 namespace MLNet.DeepExtensions.Networks.Onnx;
 
 /// <summary>
-/// Writes each layer as ONNX nodes. Every layer reads and writes a [N, features] float tensor: the exporter flattens
-/// the input once (row-major storage makes Flatten a no-op), so dense, norm and maxout layers all see rows.
+/// Writes each layer as ONNX nodes. Each writer asks for the input layout it needs (<see cref="OnnxLayerTensor"/>):
+/// dense, norm and maxout layers read rows [N, features], image layers (<see cref="OnnxImageLayerWriters"/>) read
+/// [N, C, H, W], and elementwise and identity layers keep the layout they get.
 /// </summary>
 internal static class OnnxLayerWriters
 {
@@ -14,29 +15,63 @@ internal static class OnnxLayerWriters
     private const float SeluAlpha = 1.6732632423543772f;
     private const float InverseSqrt2 = 0.70710678118654752f;
 
-    /// <summary>Adds the nodes of <paramref name="layer"/> applied to <paramref name="x"/> ([N, InputShape.Size]); returns its output.</summary>
-    public static string Write(OnnxGraphBuilder g, Layer layer, string x, OnnxParameterValues values) => layer switch
+    /// <summary>The layer types <see cref="Write"/> knows, as the unsupported-layer message lists them.</summary>
+    private const string KnownLayers =
+        "DenseLayer, ActivationLayer, MaxoutLayer, BatchNormLayer, LayerNormLayer, DropoutLayer, FlattenLayer, " +
+        "Conv2DLayer, Conv2DTransposeLayer, MaxPool2DLayer, AvgPool2DLayer, GlobalAvgPoolLayer, BatchNorm2DLayer, ResidualBlock, " +
+        "RandomHorizontalFlipLayer, RandomCropLayer and GaussianNoiseLayer";
+
+    /// <summary>Adds the nodes of <paramref name="layer"/> applied to <paramref name="x"/> (InputShape.Size values per sample); returns its output.</summary>
+    public static OnnxLayerTensor Write(OnnxGraphBuilder g, Layer layer, OnnxLayerTensor x, OnnxParameterValues values)
     {
-        DenseLayer dense => Dense(g, dense, x, values),
-        ActivationLayer activation => Activation(g, activation.Activation, x, activation.Name),
-        MaxoutLayer maxout => Maxout(g, maxout, x),
-        BatchNormLayer batchNorm => BatchNorm(g, batchNorm, x, values),
-        LayerNormLayer layerNorm => LayerNorm(g, layerNorm, x, values),
-        DropoutLayer or FlattenLayer => x, // identity at inference / no data movement on row-major rows
-        _ => throw new NotSupportedException(
-            $"Layer '{layer.Name}' of type {layer.GetType().Name} cannot be exported to ONNX: the exporter knows DenseLayer, ActivationLayer, MaxoutLayer, BatchNormLayer, LayerNormLayer, DropoutLayer and FlattenLayer."),
-    };
+        string rows = $"{layer.Name}.input_rows";
+        return layer switch
+        {
+            DenseLayer dense => Dense(g, dense, x.AsRows(g, rows), values),
+            ActivationLayer activation => x with { Name = Activation(g, activation.Activation, x.Name, activation.Name) },
+            MaxoutLayer maxout => Maxout(g, maxout, x.AsRows(g, rows)),
+            BatchNormLayer batchNorm => BatchNorm(g, batchNorm, x.AsRows(g, rows), values),
+            LayerNormLayer layerNorm => LayerNorm(g, layerNorm, x.AsRows(g, rows), values),
+            Conv2DLayer conv => OnnxImageLayerWriters.Conv(g, conv, x, values),
+            Conv2DTransposeLayer convTranspose => OnnxImageLayerWriters.ConvTranspose(g, convTranspose, x, values),
+            MaxPool2DLayer maxPool => OnnxImageLayerWriters.MaxPool(g, maxPool, x),
+            AvgPool2DLayer avgPool => OnnxImageLayerWriters.AvgPool(g, avgPool, x),
+            GlobalAvgPoolLayer globalAvgPool => OnnxImageLayerWriters.GlobalAvgPool(g, globalAvgPool, x),
+            BatchNorm2DLayer batchNorm2D => OnnxImageLayerWriters.BatchNorm2D(g, batchNorm2D, x, values),
+            ResidualBlock block => Residual(g, block, x, values),
+            // Identity at inference (dropout, flip, crop, noise); Flatten moves no data, so the next layer that needs rows flattens.
+            DropoutLayer or RandomFlipCropLayer or GaussianNoiseLayer or FlattenLayer => x,
+            _ => throw new NotSupportedException(
+                $"Layer '{layer.Name}' of type {layer.GetType().Name} cannot be exported to ONNX: the exporter knows {KnownLayers}."),
+        };
+    }
+
+    // y = F(x) + S(x): both paths start from x, an identity shortcut is x itself. Add needs one layout: the paths'
+    // own when they agree (image blocks stay [N, C, H, W]), otherwise both are brought to the block's output shape.
+    private static OnnxLayerTensor Residual(OnnxGraphBuilder g, ResidualBlock block, OnnxLayerTensor x, OnnxParameterValues values)
+    {
+        var main = x;
+        foreach (var layer in block.Residual) main = Write(g, layer, main, values);
+        var skip = x;
+        foreach (var layer in block.Shortcut) skip = Write(g, layer, skip, values);
+        if (!main.SampleDimensions.SequenceEqual(skip.SampleDimensions))
+        {
+            main = main.As(g, block.OutputShape, $"{block.Name}.residual_output");
+            skip = skip.As(g, block.OutputShape, $"{block.Name}.shortcut_output");
+        }
+        return main with { Name = g.Node("Add", [main.Name, skip.Name], $"{block.Name}.output") };
+    }
 
     // y = x·Wᵀ + b is Gemm with transB = 1 on W's (units, inputs) layout; without bias Gemm's C input is omitted (optional since opset 11).
-    private static string Dense(OnnxGraphBuilder g, DenseLayer layer, string x, OnnxParameterValues values)
+    private static OnnxLayerTensor Dense(OnnxGraphBuilder g, DenseLayer layer, OnnxLayerTensor x, OnnxParameterValues values)
     {
         long inputs = layer.InputShape.Size;
         string weight = g.AddInitializer(layer.Weight.Name, name => OnnxTensor.FromFloats(name, [layer.Units, inputs], values.Of(layer.Weight)));
         var bias = layer.Bias;
         string[] operands = bias is null
-            ? [x, weight]
-            : [x, weight, g.AddInitializer(bias.Name, name => OnnxTensor.FromFloats(name, [layer.Units], values.Of(bias)))];
-        return g.Node("Gemm", operands, $"{layer.Name}.output", OnnxAttribute.Int("transB", 1));
+            ? [x.Name, weight]
+            : [x.Name, weight, g.AddInitializer(bias.Name, name => OnnxTensor.FromFloats(name, [layer.Units], values.Of(bias)))];
+        return OnnxLayerTensor.Rows(g.Node("Gemm", operands, $"{layer.Name}.output", OnnxAttribute.Int("transB", 1)), layer.Units);
     }
 
     private static string Activation(OnnxGraphBuilder g, Activation activation, string x, string name)
@@ -70,29 +105,38 @@ internal static class OnnxLayerWriters
     }
 
     // [N, units·pieces] → [N, units, pieces] (shape 0 copies N) → max over the pieces axis. Opset 17's ReduceMax takes axes as an attribute.
-    private static string Maxout(OnnxGraphBuilder g, MaxoutLayer layer, string x)
+    private static OnnxLayerTensor Maxout(OnnxGraphBuilder g, MaxoutLayer layer, OnnxLayerTensor x)
     {
-        long units = layer.OutputShape.Size;
+        int units = layer.OutputShape.Size;
         string shape = g.Int64Vector($"{layer.Name}.shape", 0, units, layer.Pieces);
-        string grouped = g.Node("Reshape", [x, shape], $"{layer.Name}.grouped");
-        return g.Node("ReduceMax", [grouped], $"{layer.Name}.output", OnnxAttribute.Ints("axes", 2), OnnxAttribute.Int("keepdims", 0));
+        string grouped = g.Node("Reshape", [x.Name, shape], $"{layer.Name}.grouped");
+        return OnnxLayerTensor.Rows(
+            g.Node("ReduceMax", [grouped], $"{layer.Name}.output", OnnxAttribute.Ints("axes", 2), OnnxAttribute.Int("keepdims", 0)), units);
     }
 
     // Inference mode: the running statistics (ParameterStore state). BatchNormalization takes [N, C] with C = features.
-    private static string BatchNorm(OnnxGraphBuilder g, BatchNormLayer layer, string x, OnnxParameterValues values)
+    private static OnnxLayerTensor BatchNorm(OnnxGraphBuilder g, BatchNormLayer layer, OnnxLayerTensor x, OnnxParameterValues values)
     {
-        long f = layer.InputShape.Size;
-        string Tensor(string suffix) => g.AddInitializer($"{layer.Name}.{suffix}", name => OnnxTensor.FromFloats(name, [f], values.Of($"{layer.Name}.{suffix}")));
-        string[] operands = [x, Tensor("gamma"), Tensor("beta"), Tensor("running_mean"), Tensor("running_variance")];
-        return g.Node("BatchNormalization", operands, $"{layer.Name}.output", OnnxAttribute.Float("epsilon", layer.Epsilon));
+        string[] operands = [x.Name, .. BatchNormOperands(g, layer.Name, layer.InputShape.Size, values)];
+        return x with { Name = g.Node("BatchNormalization", operands, $"{layer.Name}.output", OnnxAttribute.Float("epsilon", layer.Epsilon)) };
+    }
+
+    /// <summary>BatchNormalization's scale, B, input_mean and input_var: <paramref name="layer"/>'s γ, β and running statistics, <paramref name="count"/> each.</summary>
+    internal static string[] BatchNormOperands(OnnxGraphBuilder g, string layer, long count, OnnxParameterValues values)
+    {
+        string Tensor(string suffix) => g.AddInitializer($"{layer}.{suffix}", name => OnnxTensor.FromFloats(name, [count], values.Of($"{layer}.{suffix}")));
+        return [Tensor("gamma"), Tensor("beta"), Tensor("running_mean"), Tensor("running_variance")];
     }
 
     // Normalizes each row over its features (last axis); LayerNormalization is in the default domain from opset 17.
-    private static string LayerNorm(OnnxGraphBuilder g, LayerNormLayer layer, string x, OnnxParameterValues values)
+    private static OnnxLayerTensor LayerNorm(OnnxGraphBuilder g, LayerNormLayer layer, OnnxLayerTensor x, OnnxParameterValues values)
     {
         long f = layer.InputShape.Size;
         string Tensor(string suffix) => g.AddInitializer($"{layer.Name}.{suffix}", name => OnnxTensor.FromFloats(name, [f], values.Of($"{layer.Name}.{suffix}")));
-        return g.Node("LayerNormalization", [x, Tensor("gamma"), Tensor("beta")], $"{layer.Name}.output",
-            OnnxAttribute.Int("axis", -1), OnnxAttribute.Float("epsilon", layer.Epsilon));
+        return x with
+        {
+            Name = g.Node("LayerNormalization", [x.Name, Tensor("gamma"), Tensor("beta")], $"{layer.Name}.output",
+                OnnxAttribute.Int("axis", -1), OnnxAttribute.Float("epsilon", layer.Epsilon)),
+        };
     }
 }

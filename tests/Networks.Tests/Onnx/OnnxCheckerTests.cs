@@ -60,6 +60,15 @@ public sealed class OnnxCheckerTests : IDisposable
     [Theory]
     [InlineData(true)]
     [InlineData(false)]
+    public void ImageModelPassesTheChecker(bool batch)
+    {
+        using var model = Build(_backend, OnnxImageLayerExportTests.ImageInput, OnnxImageLayerExportTests.ImageLayers());
+        AssertCheckerAccepts(OnnxExporter.Export(model, new OnnxExportOptions { Head = OnnxOutputHead.Multiclass, BatchDimension = batch }));
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
     public void MulticlassHeadModelPassesTheChecker(bool batch)
     {
         using var model = Build(_backend, new TensorShape(6), new DenseLayer(8), new ActivationLayer(ActivationKind.Relu), new DenseLayer(3));

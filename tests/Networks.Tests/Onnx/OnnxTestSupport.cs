@@ -20,13 +20,27 @@ internal static class OnnxTestSupport
         return model;
     }
 
-    /// <summary>Overwrites every parameter with uniform values in [-1, 1]; running variances in [0.5, 2].</summary>
-    public static void Randomize(Sequential model, int seed)
+    /// <summary>
+    /// A model built on <paramref name="backend"/> with its layers' own weight initializers and every other parameter
+    /// randomized (biases, γ, β, running statistics). Deep stacks need that: with weights uniform in [-1, 1] the
+    /// activations grow to thousands and float rounding alone exceeds 1e-5 relative after cancellation.
+    /// </summary>
+    public static Sequential BuildWithInitialWeights(ManagedCpuBackend backend, TensorShape inputShape, params Layer[] layers)
+    {
+        var model = new Sequential(layers);
+        model.Build(backend, inputShape, seed: 3);
+        Randomize(model, seed: 11, keepWeights: true);
+        return model;
+    }
+
+    /// <summary>Overwrites every parameter (but the "*.weight" ones with <paramref name="keepWeights"/>) with uniform values in [-1, 1]; running variances in [0.5, 2].</summary>
+    public static void Randomize(Sequential model, int seed, bool keepWeights = false)
     {
         var random = new Random(seed);
         var all = model.Parameters.Read();
         foreach (var p in model.Parameters.Parameters)
         {
+            if (keepWeights && p.Name.EndsWith(".weight", StringComparison.Ordinal)) continue;
             int start = (p.IsTrainable ? 0 : model.Parameters.TrainableCount) + p.Offset;
             bool variance = p.Name.EndsWith(".running_variance", StringComparison.Ordinal);
             for (int i = 0; i < p.Size; i++) all[start + i] = variance ? 0.5f + 1.5f * random.NextSingle() : 2f * random.NextSingle() - 1f;

@@ -19,7 +19,8 @@ public sealed class BackendEquivalenceTests
         var (train, _) = TestData.Digits;
         var data = train.Subset(Enumerable.Range(0, 48).ToArray(), "digits subset");
         using var model = new Sequential(
-            new DenseLayer(24, useBias: false), new BatchNormLayer(), // a bias before batch norm has a zero gradient that Adam would turn into noise new ActivationLayer(ActivationKind.Gelu), new DropoutLayer(0.2f),
+            // A bias before batch norm has a zero gradient that Adam would turn into noise.
+            new DenseLayer(24, useBias: false), new BatchNormLayer(), new ActivationLayer(ActivationKind.Gelu), new DropoutLayer(0.2f),
             new DenseLayer(12), new LayerNormLayer(), new ActivationLayer(ActivationKind.Tanh), new DenseLayer(10));
         model.Build(backend, data.FeatureShape, seed: 13);
         var options = new TrainingOptions { Epochs = 10, BatchSize = 48, Seed = 5, Optimizer = new AdamOptimizer(0.01f) { L2Regularization = 1e-3f }, GradientClipNorm = 5f };

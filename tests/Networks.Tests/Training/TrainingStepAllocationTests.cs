@@ -15,16 +15,24 @@ namespace MLNet.DeepExtensions.Networks.Tests.Training;
 public sealed class TrainingStepAllocationTests
 {
     [Theory]
-    [InlineData(false)]
-    [InlineData(true)]
-    public void SteadyStateStepAllocatesNothing(bool regularizedAndClipped)
+    [InlineData(false, false)]
+    [InlineData(true, false)]
+    [InlineData(false, true)]
+    public void SteadyStateStepAllocatesNothing(bool regularizedAndClipped, bool convolutional)
     {
         using var backend = new ManagedCpuBackend(numberOfThreads: 2);
         var (train, _) = TestData.Digits;
-        using var model = new Sequential(
-            new DenseLayer(128), new ActivationLayer(ActivationKind.Relu),
-            new DenseLayer(64), new BatchNormLayer(), new ActivationLayer(ActivationKind.Sigmoid), new DropoutLayer(0.2f),
-            new DenseLayer(10));
+        if (convolutional) train = new Dataset(train.Features, new TensorShape(1, 8, 8), train.Targets, train.TargetWidth, "digits images");
+        using var model = convolutional
+            ? new Sequential(
+                new Conv2DLayer(8, 3, padding: 1), new ActivationLayer(ActivationKind.Relu),
+                new ResidualBlock([new Conv2DLayer(8, 3, padding: 1), new BatchNorm2DLayer(), new ActivationLayer(ActivationKind.Relu), new Conv2DLayer(8, 3, padding: 1)]),
+                new ResidualBlock([new Conv2DLayer(8, 3, stride: 2, padding: 1), new DropoutLayer(0.2f)], [new Conv2DLayer(8, 1, stride: 2)]),
+                new Conv2DTransposeLayer(4, 3, stride: 2, padding: 1, outputPadding: 1), new FlattenLayer(), new DenseLayer(10))
+            : new Sequential(
+                new DenseLayer(128), new ActivationLayer(ActivationKind.Relu),
+                new DenseLayer(64), new BatchNormLayer(), new ActivationLayer(ActivationKind.Sigmoid), new DropoutLayer(0.2f),
+                new DenseLayer(10));
         model.Build(backend, train.FeatureShape, seed: 1);
         using var loss = new SoftmaxCrossEntropyLoss(labelSmoothing: 0.1f);
         using var optimizer = new AdamOptimizer { L2Regularization = regularizedAndClipped ? 1e-4f : 0f, WeightDecay = regularizedAndClipped ? 1e-3f : 0f };
@@ -64,9 +72,10 @@ public sealed class TrainingStepAllocationTests
     }
 
     /// <summary>
-    /// The same for a small CNN on the digits as (1, 8, 8) images: convolutions (their per-thread GEMMs, patch
-    /// matrices and weight-gradient partials are grown on first use, then reused), max pooling and flatten, with the
-    /// convolution and pooling tasks running on both threads.
+    /// The same for a plain CNN on the digits as (1, 8, 8) images with max pooling, and a short minibatch (96) every
+    /// fifth step, as at the end of an epoch: the convolutions' per-thread GEMMs, patch matrices and weight-gradient
+    /// partials are grown on first use and then reused for the smaller groups too, and the convolution and pooling
+    /// tasks run on both threads.
     /// </summary>
     [Fact]
     public void SteadyStateConvolutionStepAllocatesNothing()

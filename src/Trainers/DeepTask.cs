@@ -1,7 +1,7 @@
 namespace MLNet.DeepExtensions;
 
-/// <summary>The ML.NET task a <see cref="DeepMlpTrainer"/> was created for (by the catalog it came from).</summary>
-public enum DeepMlpTask
+/// <summary>The ML.NET task a deep trainer was created for (by the catalog it came from).</summary>
+public enum DeepTask
 {
     /// <summary>Key label; Score = class probabilities, PredictedLabel = key.</summary>
     MulticlassClassification,

@@ -1,0 +1,62 @@
+namespace MLNet.DeepExtensions;
+
+public sealed partial class DeepCnnTrainer
+{
+    /// <summary>
+    /// Options of <see cref="DeepCnnTrainer"/>: the shared training options of <see cref="DeepTrainerOptions"/> (the
+    /// same names as <see cref="DeepMlpTrainer.Options"/>), the network, the image shape and the augmentation.
+    /// </summary>
+    public sealed class Options : DeepTrainerOptions
+    {
+        /// <summary>The preset network, used when <see cref="Layers"/> is null. Default LeNet5.</summary>
+        public CnnArchitecture Architecture = CnnArchitecture.LeNet5;
+
+        /// <summary>
+        /// A custom network: its hidden layers, input side first (see <see cref="CnnLayer"/>); the trainer adds the
+        /// output layer. When set, it replaces <see cref="Architecture"/>. Default null.
+        /// </summary>
+        public CnnLayer[]? Layers;
+
+        /// <summary>
+        /// The shape of one image, [channels, height, width], for a feature column that does not declare it (a flat
+        /// vector). ImageAnalytics' <c>ExtractPixels</c> declares it, and then this must be null or agree. Default null.
+        /// </summary>
+        public int[]? ImageShape;
+
+        /// <summary>Training only: mirror each image left-right with probability 1/2. Default false.</summary>
+        public bool RandomHorizontalFlip;
+
+        /// <summary>
+        /// Training only: shift each image by up to this many pixels in each direction, filling with zeros (torchvision's
+        /// RandomCrop with this padding); 0 or more, less than the image's height and width. Default 0.
+        /// </summary>
+        public int RandomCropPadding;
+
+        /// <summary>Training only: add Gaussian noise of this standard deviation to every pixel; 0 or more. Default 0.</summary>
+        public float GaussianNoiseStandardDeviation;
+
+        private protected override string OptionsName => "DeepCnnTrainer.Options";
+
+        /// <inheritdoc/>
+        public override void Validate()
+        {
+            base.Validate();
+            if (Layers is null && !Enum.IsDefined(Architecture)) throw Invalid(nameof(Architecture), "LeNet5, SmallVgg or SmallResNet", Architecture);
+            if (Layers is not null)
+            {
+                if (Layers.Length == 0) throw Invalid(nameof(Layers), "null (use Architecture) or at least one layer", "an empty array");
+                int bad = Array.IndexOf(Layers, null);
+                if (bad >= 0) throw Invalid(nameof(Layers), "non-null layers", $"Layers[{bad}] = null");
+            }
+            if (ImageShape is not null && (ImageShape.Length != 3 || ImageShape.Any(d => d <= 0)))
+            {
+                throw Invalid(nameof(ImageShape), "null or [channels, height, width] with three positive values", $"[{string.Join(", ", ImageShape)}]");
+            }
+            if (RandomCropPadding < 0) throw Invalid(nameof(RandomCropPadding), "0 or more", RandomCropPadding);
+            if (!(GaussianNoiseStandardDeviation >= 0f) || !float.IsFinite(GaussianNoiseStandardDeviation))
+            {
+                throw Invalid(nameof(GaussianNoiseStandardDeviation), "0 or more and finite", GaussianNoiseStandardDeviation);
+            }
+        }
+    }
+}
