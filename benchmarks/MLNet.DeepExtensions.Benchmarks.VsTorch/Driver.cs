@@ -395,7 +395,7 @@ internal static class Driver
         text.AppendLine(string.Create(inv, $"Our engine (managed CPU backend) and TorchSharp-cpu {ProcessInfo.PackageVersion(typeof(TorchSharp.torch))} (libtorch 2.10) on the same workloads in one run, ") +
             "on the protocol of `shared/ANCHORS.md`: Fashion-MNIST pixels / 255 as float32 flattened to 784, a random permutation each epoch, minibatch 128 (the last holds 96), Adam lr 1e-3, " +
             "epoch time = wall time of the training loop (shuffle and gather included, evaluation excluded), inference = forward over the test set in batches of 1024 (median of 5 timed passes). 2 threads on both sides. " +
-            "The CNN has its own subsection below (it is run separately: minutes per repetition).");
+            "The CNN has its own subsection below, rewritten by the runs that include it (it takes minutes per repetition).");
         text.AppendLine();
         AppendRunDetails(text, run);
         foreach (var table in tables) text.AppendLine(table.ToMarkdown());
