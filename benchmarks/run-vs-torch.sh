@@ -11,7 +11,7 @@
 # Steps: build Release; patch the build output's copy of libLibTorchSharp.so for Debian 12's libstdc++ (never the NuGet
 # cache); set the allocator (jemalloc by default, the same for both sides); run the driver, which starts one process
 # per side and repetition, alternating which side goes first. About 3 minutes on a quiet 2-core machine with the
-# default 5 repetitions without the CNN; the CNN adds about a minute per side and repetition (3 epochs of ~13 s plus
+# default 5 repetitions without the CNN; the CNN adds 1-1.5 minutes per side and repetition (3 epochs of 14-22 s plus
 # data loading and inference). Far longer when the machine is busy (libtorch's OpenMP threads slow down badly under
 # contention).
 set -euo pipefail
