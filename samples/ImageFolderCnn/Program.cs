@@ -6,13 +6,15 @@
 //
 // DIR holds train/<class>/*.png and test/<class>/*.png (any format ImageAnalytics reads). When DIR does not exist, the
 // sample writes it from Debian's Fashion-MNIST IDX files (N train and N/5 test images per class; needs
-// `apt-get install dataset-fashion-mnist`). Expected output (2 cores, defaults: 1000 per class, LeNet5, 10 epochs):
+// `apt-get install dataset-fashion-mnist`). Expected output (2 cores, defaults: 1000 per class, LeNet5, 10 epochs,
+// 46 s in all; seconds vary with load):
 //   Wrote the example folder fashion-images/ (10,000 train and 2,000 test PNGs)
 //   fashion-images: 10 classes, 10000 train / 2000 test images
-//   DeepCnn 1/10: loss 0.9... 
+//   DeepCnn epoch  1/10  loss ...
 //   ...
-//   test micro-accuracy 0.8..., macro-accuracy 0.8..., log-loss 0.3...
-//   model saved to fashion-images/model.zip; reloaded: test/Ankle_boot/00000.png → Ankle_boot (0.9...)
+//   DeepCnn epoch 10/10  loss 0.4187  lr 2.4e-05  3.06 s  3,273 samples/s
+//   test micro-accuracy 0.8560, macro-accuracy 0.8560, log-loss 0.3993
+//   model saved to fashion-images/model.zip; reloaded: test/Trouser/01990.png → Trouser (0.626), labelled Trouser
 using System.Globalization;
 using Microsoft.ML;
 using Microsoft.ML.Data;
