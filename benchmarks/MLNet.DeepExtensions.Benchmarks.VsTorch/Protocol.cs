@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using MLNet.DeepExtensions.Benchmarks.Shared;
 
 namespace MLNet.DeepExtensions.Benchmarks.VsTorch;
 
@@ -41,26 +41,7 @@ internal static class Protocol
     /// Times <paramref name="call"/> like the engine's GemmBenchmark: warm-up, calibration of calls per sample, then
     /// <see cref="GemmSamples"/> samples; returns seconds per call of each sample.
     /// </summary>
-    public static double[] TimeGemm(Action call)
-    {
-        var watch = Stopwatch.StartNew();
-        long calls = 0;
-        while (watch.Elapsed < GemmWarmUp || calls < 3)
-        {
-            call();
-            calls++;
-        }
-        double perCall = watch.Elapsed.TotalSeconds / calls;
-        int callsPerSample = (int)Math.Max(1, Math.Ceiling(GemmMinimumSample.TotalSeconds / perCall));
-        var samples = new double[GemmSamples];
-        for (int s = 0; s < samples.Length; s++)
-        {
-            long start = Stopwatch.GetTimestamp();
-            for (int i = 0; i < callsPerSample; i++) call();
-            samples[s] = Stopwatch.GetElapsedTime(start).TotalSeconds / callsPerSample;
-        }
-        return samples;
-    }
+    public static double[] TimeGemm(Action call) => CallTimer.Samples(call, GemmWarmUp, GemmMinimumSample, GemmSamples, out _);
 
     /// <summary>Deterministic uniform [-1, 1) matrix.</summary>
     public static float[] RandomMatrix(int rows, int columns, int seed)

@@ -1,7 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
-using MLNet.DeepExtensions.Kernels;
+using MLNet.DeepExtensions.Benchmarks.Shared;
 using MLNet.DeepExtensions.Kernels.Backends;
+using MLNet.DeepExtensions.Kernels;
 
 namespace MLNet.DeepExtensions.Benchmarks;
 
@@ -93,21 +94,7 @@ internal static class CnnProfileBenchmark
     // Median seconds per call: each sample runs the kernel for at least 20 ms after a warm-up.
     private static double Time(Action run, int repeats)
     {
-        var watch = Stopwatch.StartNew();
-        int calls = 0;
-        while (watch.Elapsed.TotalMilliseconds < 100 || calls < 3)
-        {
-            run();
-            calls++;
-        }
-        int perSample = Math.Max(1, (int)Math.Ceiling(0.02 / (watch.Elapsed.TotalSeconds / calls)));
-        var samples = new double[repeats];
-        for (int s = 0; s < repeats; s++)
-        {
-            long start = Stopwatch.GetTimestamp();
-            for (int i = 0; i < perSample; i++) run();
-            samples[s] = Stopwatch.GetElapsedTime(start).TotalSeconds / perSample;
-        }
+        var samples = CallTimer.Samples(run, TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(20), repeats, out _);
         Array.Sort(samples);
         return samples[repeats / 2];
     }

@@ -1,9 +1,9 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text;
-using MLNet.DeepExtensions.Kernels;
+using MLNet.DeepExtensions.Benchmarks.Shared;
 using MLNet.DeepExtensions.Kernels.MatMul;
+using MLNet.DeepExtensions.Kernels;
 
 namespace MLNet.DeepExtensions.Benchmarks;
 
@@ -85,24 +85,7 @@ internal static unsafe class GemmBenchmark
 
             void Call() => gemm.Multiply(shape.TransposeA, shape.TransposeB, m, n, k, 1f, a, b, 0f, c);
 
-            // Warm-up: reaches optimized code and steady caches, and calibrates calls per sample.
-            var watch = Stopwatch.StartNew();
-            long calls = 0;
-            while (watch.Elapsed < WarmUp || calls < 3)
-            {
-                Call();
-                calls++;
-            }
-            double perCall = watch.Elapsed.TotalSeconds / calls;
-            int callsPerSample = (int)Math.Max(1, Math.Ceiling(MinimumSample.TotalSeconds / perCall));
-
-            var samples = new double[repeats];
-            for (int s = 0; s < repeats; s++)
-            {
-                long start = Stopwatch.GetTimestamp();
-                for (int i = 0; i < callsPerSample; i++) Call();
-                samples[s] = Stopwatch.GetElapsedTime(start).TotalSeconds / callsPerSample;
-            }
+            var samples = CallTimer.Samples(Call, WarmUp, MinimumSample, repeats, out int callsPerSample);
             Array.Sort(samples);
 
             double error = CheckSample(shape, a, b, c);
