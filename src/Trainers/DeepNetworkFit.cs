@@ -52,6 +52,10 @@ internal static class DeepNetworkFit
             if (task != DeepTask.MulticlassClassification) throw new ArgumentOutOfRangeException(nameof(o.ClassWeights), $"{optionsName}.ClassWeights applies to multiclass classification only; this trainer does {task}.");
             if (o.ClassWeights.Length != classes) throw new ArgumentOutOfRangeException(nameof(o.ClassWeights), $"{optionsName}.ClassWeights has {o.ClassWeights.Length} entries; label column '{o.LabelColumnName}' has {classes} classes.");
         }
+        if (o.LabelSmoothing != 0f && task != DeepTask.MulticlassClassification)
+        {
+            throw new ArgumentOutOfRangeException(nameof(o.LabelSmoothing), $"{optionsName}.LabelSmoothing applies to multiclass classification only; this trainer does {task}.");
+        }
         if (o.EarlyStoppingPatience > 0 && validationData is null && o.ValidationFraction == 0f)
         {
             throw new ArgumentOutOfRangeException(nameof(o.EarlyStoppingPatience),
@@ -74,7 +78,7 @@ internal static class DeepNetworkFit
             network = buildNetwork(outputs);
             network.Build(backend, shape, o.Seed);
             channel.Info(MessageSensitivity.None, $"{trainerName}: {train.Count} training rows, input {shape}, {network.ParameterCount} parameters; {backend.Description}");
-            using var loss = CreateLoss(task, o.ClassWeights);
+            using var loss = CreateLoss(task, o.ClassWeights, o.LabelSmoothing);
             var history = new NetworkTrainer(new TrainingOptions
             {
                 Epochs = o.Epochs,
@@ -118,9 +122,9 @@ internal static class DeepNetworkFit
         }
     }
 
-    private static Loss CreateLoss(DeepTask task, float[]? classWeights) => task switch
+    private static Loss CreateLoss(DeepTask task, float[]? classWeights, float labelSmoothing) => task switch
     {
-        DeepTask.MulticlassClassification => new SoftmaxCrossEntropyLoss(classWeights),
+        DeepTask.MulticlassClassification => new SoftmaxCrossEntropyLoss(classWeights, labelSmoothing),
         DeepTask.BinaryClassification => new BinaryCrossEntropyWithLogitsLoss(),
         _ => new MeanSquaredErrorLoss(),
     };

@@ -64,6 +64,13 @@ public abstract class DeepTrainerOptions
     /// <summary>Multiclass only: one non-negative weight per class, in the label key's order; null for equal weights. Default null.</summary>
     public float[]? ClassWeights;
 
+    /// <summary>
+    /// Multiclass only: label smoothing ε in [0, 1). The target puts 1 − ε on the true class and spreads ε evenly over
+    /// all classes (Keras' and PyTorch's convention), so the network stops pushing its logits apart once it is sure;
+    /// the reported loss is the smoothed one. Default 0 (0.1 is usual).
+    /// </summary>
+    public float LabelSmoothing;
+
     /// <summary>Seed of weight initialization, shuffling, dropout, augmentation and the validation split; the same seed on the same device gives the same model. Default 0.</summary>
     public int Seed;
 
@@ -106,6 +113,7 @@ public abstract class DeepTrainerOptions
                 if (!(ClassWeights[i] >= 0f) || !float.IsFinite(ClassWeights[i])) throw Invalid(nameof(ClassWeights), "finite, non-negative weights", $"ClassWeights[{i}] = {ClassWeights[i]}");
             }
         }
+        if (!(LabelSmoothing >= 0f && LabelSmoothing < 1f)) throw Invalid(nameof(LabelSmoothing), "in [0, 1)", LabelSmoothing);
         if (!Enum.IsDefined(Device)) throw Invalid(nameof(Device), "Auto, Cpu or Gpu", Device);
         if (NumberOfThreads < 0) throw Invalid(nameof(NumberOfThreads), "0 (one per core) or positive", NumberOfThreads);
     }

@@ -164,6 +164,7 @@ public sealed class DeepMlpBadInputTests
     [InlineData("DropoutRate", "DeepMlpTrainer.Options.DropoutRate must be in [0, 1); got 1.")]
     [InlineData("DropoutRateNegative", "DeepMlpTrainer.Options.DropoutRate must be in [0, 1); got -0.1.")]
     [InlineData("ValidationFraction", "DeepMlpTrainer.Options.ValidationFraction must be in [0, 1); got 1.5.")]
+    [InlineData("LabelSmoothing", "DeepMlpTrainer.Options.LabelSmoothing must be in [0, 1); got 1.")]
     public void InvalidOptionsAreRejectedWhenTheTrainerIsCreated(string option, string message)
     {
         var options = new DeepMlpTrainer.Options();
@@ -177,6 +178,7 @@ public sealed class DeepMlpBadInputTests
             case "DropoutRate": options.DropoutRate = 1f; break;
             case "DropoutRateNegative": options.DropoutRate = -0.1f; break;
             case "ValidationFraction": options.ValidationFraction = 1.5f; break;
+            case "LabelSmoothing": options.LabelSmoothing = 1f; break;
         }
         var e = Assert.Throws<ArgumentOutOfRangeException>(() => _ml.MulticlassClassification.Trainers.DeepMlp(options));
         Assert.StartsWith(message, e.Message);
@@ -195,6 +197,14 @@ public sealed class DeepMlpBadInputTests
         var data = KeyRows((0, 1, 0), (1, 0, 1));
         var trainer = Multiclass(new DeepMlpTrainer.Options { ClassWeights = [1, 2, 3], Epochs = 1 });
         Assert.StartsWith("DeepMlpTrainer.Options.ClassWeights has 3 entries; label column 'Label' has 2 classes.", MessageOf(() => trainer.Fit(data)));
+    }
+
+    [Fact]
+    public void LabelSmoothingOutsideMulticlass()
+    {
+        var trainer = _ml.Regression.Trainers.DeepMlp(new DeepMlpTrainer.Options { LabelSmoothing = 0.1f, Epochs = 1 });
+        Assert.StartsWith("DeepMlpTrainer.Options.LabelSmoothing applies to multiclass classification only; this trainer does Regression.",
+            MessageOf(() => trainer.Fit(Rows((0, 1, 0.5f), (1, 0, 1.5f)))));
     }
 
     [Fact]
