@@ -10,10 +10,11 @@ namespace MLNet.DeepExtensions.Samples.ClassicalVsDeep;
 /// <param name="SkipSlow">Leave out the slow tree ensembles (LightGbm, OVA FastForest) for a quick run.</param>
 /// <param name="Threads">Threads for LightGbm and the deep trainers. Default: one per core.</param>
 /// <param name="Trainers">Only these trainers (names as in the table, comma-separated), or null for all.</param>
-internal sealed record CommandLine(string DataSet, string Label, int? Epochs, string ReportDirectory, bool SkipSlow, int Threads, string[]? Trainers = null)
+/// <param name="Seed">Seed of the deep trainers (weights, shuffling, dropout, augmentation). Default 0.</param>
+internal sealed record CommandLine(string DataSet, string Label, int? Epochs, string ReportDirectory, bool SkipSlow, int Threads, string[]? Trainers = null, int Seed = 0)
 {
     public const string Usage =
-        "usage: ClassicalVsDeep [--dataset digits|fashion-mnist|PATH.csv] [--label COLUMN] [--epochs N] [--report-dir DIR] [--skip-slow] [--threads N] [--trainers NAME,NAME]";
+        "usage: ClassicalVsDeep [--dataset digits|fashion-mnist|PATH.csv] [--label COLUMN] [--epochs N] [--report-dir DIR] [--skip-slow] [--threads N] [--trainers NAME,NAME] [--seed N]";
 
     public static CommandLine Parse(string[] args)
     {
@@ -26,7 +27,7 @@ internal sealed record CommandLine(string DataSet, string Label, int? Epochs, st
                 result = result with { SkipSlow = true };
                 continue;
             }
-            if (option is not ("--dataset" or "--label" or "--epochs" or "--report-dir" or "--threads" or "--trainers")) throw new ArgumentException($"Unknown option {option}.\n{Usage}");
+            if (option is not ("--dataset" or "--label" or "--epochs" or "--report-dir" or "--threads" or "--trainers" or "--seed")) throw new ArgumentException($"Unknown option {option}.\n{Usage}");
             string value = i + 1 < args.Length ? args[++i] : throw new ArgumentException($"Option {option} needs a value.\n{Usage}");
             result = option switch
             {
@@ -35,12 +36,17 @@ internal sealed record CommandLine(string DataSet, string Label, int? Epochs, st
                 "--epochs" => result with { Epochs = Positive(option, value) },
                 "--threads" => result with { Threads = Positive(option, value) },
                 "--report-dir" => result with { ReportDirectory = value },
+                "--seed" => result with { Seed = NonNegative(option, value) },
                 "--trainers" => result with { Trainers = value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) },
                 _ => throw new ArgumentException($"Unknown option {option}.\n{Usage}"),
             };
         }
         return result;
     }
+
+    private static int NonNegative(string option, string value) =>
+        int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out int n) && n >= 0
+            ? n : throw new ArgumentException($"Option {option} needs a non-negative integer; got '{value}'.");
 
     private static int Positive(string option, string value) =>
         int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out int n) && n > 0

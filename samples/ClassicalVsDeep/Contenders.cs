@@ -27,7 +27,7 @@ internal static class Contenders
         var binary = ml.BinaryClassification.Trainers;
         int threads = settings.Threads;
         var kind = data.Kind;
-        var deepEpochs = DeepMlpSettings.For(kind, settings.Epochs, threads, null).Epochs;
+        var deepEpochs = DeepMlpSettings.For(kind, settings, null).Epochs;
         var all = new List<Contender>
         {
             new("SdcaMaximumEntropy", "classical", false, null, _ => multiclass.SdcaMaximumEntropy()),
@@ -39,14 +39,14 @@ internal static class Contenders
             // LinearSvm is not calibrated; OneVersusAll fits a Platt calibrator per class, so Score holds probabilities.
             new("OneVersusAll(LinearSvm)", "classical", false, null, _ => multiclass.OneVersusAll(binary.LinearSvm())),
             new("DeepMlp", "deep", false, deepEpochs,
-                progress => multiclass.DeepMlp(DeepMlpSettings.For(kind, settings.Epochs, threads, progress))),
+                progress => multiclass.DeepMlp(DeepMlpSettings.For(kind, settings, progress))),
         };
         if (data.ImageShape is { } image)
         {
             foreach (var (name, options) in DeepCnnSettings.For(kind, image))
             {
-                all.Add(new(name, "deep", false, options(settings.Epochs, threads, null).Epochs,
-                    progress => multiclass.DeepCnn(options(settings.Epochs, threads, progress))));
+                all.Add(new(name, "deep", false, options(settings, null).Epochs,
+                    progress => multiclass.DeepCnn(options(settings, progress))));
             }
         }
         IEnumerable<Contender> chosen = settings.SkipSlow ? all.Where(c => !c.Slow) : all;

@@ -5,20 +5,20 @@ namespace MLNet.DeepExtensions.Samples.ClassicalVsDeep;
 
 /// <summary>
 /// The DeepCnn settings of each image data set, spelled out. The features are a flat vector here, so the image shape
-/// comes from the options (an ExtractPixels column would declare it). Seeds are fixed.
+/// comes from the options (an ExtractPixels column would declare it). The seed comes from the command line (default 0).
 /// </summary>
 internal static class DeepCnnSettings
 {
     /// <summary>The DeepCnn contenders of <paramref name="kind"/>: a name for the table, and options made on demand.</summary>
-    public static IReadOnlyList<(string Name, Func<int?, int, IProgress<EpochReport>?, DeepCnnTrainer.Options> Options)> For(DataSetKind kind, int[] imageShape) =>
+    public static IReadOnlyList<(string Name, Func<CommandLine, IProgress<EpochReport>?, DeepCnnTrainer.Options> Options)> For(DataSetKind kind, int[] imageShape) =>
         kind switch
         {
             DataSetKind.FashionMnist =>
             [
-                ("DeepCnn(2conv)", (epochs, threads, progress) => Finish(AnchorsCnn(), imageShape, epochs, threads, progress)),
-                ("DeepCnn(SmallVgg+flip)", (epochs, threads, progress) => Finish(SmallVggAugmented(), imageShape, epochs, threads, progress)),
+                ("DeepCnn(2conv)", (settings, progress) => Finish(AnchorsCnn(), imageShape, settings, progress)),
+                ("DeepCnn(SmallVgg+flip)", (settings, progress) => Finish(SmallVggAugmented(), imageShape, settings, progress)),
             ],
-            _ => [("DeepCnn", (epochs, threads, progress) => Finish(SmallImages(), imageShape, epochs, threads, progress))],
+            _ => [("DeepCnn", (settings, progress) => Finish(SmallImages(), imageShape, settings, progress))],
         };
 
     // The CNN of shared/ANCHORS.md and its protocol (conv32-pool-conv64-pool-FC128-FC10, ReLU, Adam 1e-3, batch 128),
@@ -64,15 +64,15 @@ internal static class DeepCnnSettings
         BatchSize = 32,
     };
 
-    private static DeepCnnTrainer.Options Finish(DeepCnnTrainer.Options options, int[] imageShape, int? epochs, int threads, IProgress<EpochReport>? progress)
+    private static DeepCnnTrainer.Options Finish(DeepCnnTrainer.Options options, int[] imageShape, CommandLine settings, IProgress<EpochReport>? progress)
     {
         options.ImageShape = imageShape;
-        options.Epochs = epochs ?? options.Epochs;
+        options.Epochs = settings.Epochs ?? options.Epochs;
         options.LearningRate = 1e-3f;
         // Cosine decay to zero over the whole run, as DeepMlpSettings.
         options.LearningRateSchedule = new CosineDecaySchedule(options.Epochs);
-        options.Seed = 0;
-        options.NumberOfThreads = threads;
+        options.Seed = settings.Seed;
+        options.NumberOfThreads = settings.Threads;
         options.Progress = progress;
         return options;
     }

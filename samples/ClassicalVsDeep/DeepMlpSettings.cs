@@ -4,13 +4,13 @@ using MLNet.DeepExtensions.Networks.Training;
 namespace MLNet.DeepExtensions.Samples.ClassicalVsDeep;
 
 /// <summary>
-/// The DeepMlp settings of each data set, spelled out. Seeds are fixed, so a run on the same machine and device
-/// reproduces the model.
+/// The DeepMlp settings of each data set, spelled out. The seed comes from the command line (default 0), so a run on
+/// the same machine and device reproduces the model.
 /// </summary>
 internal static class DeepMlpSettings
 {
-    /// <summary>Options for <paramref name="kind"/>; <paramref name="epochs"/> overrides the data set's default.</summary>
-    public static DeepMlpTrainer.Options For(DataSetKind kind, int? epochs, int threads, IProgress<EpochReport>? progress)
+    /// <summary>Options for <paramref name="kind"/>; the command line's epochs, if given, override the data set's default.</summary>
+    public static DeepMlpTrainer.Options For(DataSetKind kind, CommandLine settings, IProgress<EpochReport>? progress)
     {
         var options = kind switch
         {
@@ -48,11 +48,11 @@ internal static class DeepMlpSettings
                 Optimizer = OptimizerKind.Adam,
             },
         };
-        options.Epochs = epochs ?? options.Epochs;
+        options.Epochs = settings.Epochs ?? options.Epochs;
         // Cosine decay to zero over the whole run: the last epochs fine-tune at a small rate.
         options.LearningRateSchedule = new CosineDecaySchedule(options.Epochs);
-        options.Seed = 0;
-        options.NumberOfThreads = threads;
+        options.Seed = settings.Seed;
+        options.NumberOfThreads = settings.Threads;
         options.Progress = progress;
         return options;
     }
