@@ -70,14 +70,7 @@ internal static class MlNetSide
         var scores = new float[data.TestCount * FashionMnist.Classes];
         ScoreAll(model, test, scores);
         result.Accuracy = Protocol.Accuracy(scores, data.TestLabels, FashionMnist.Classes);
-        var rates = new double[Protocol.InferencePasses];
-        for (int pass = 0; pass < rates.Length; pass++)
-        {
-            long t = Stopwatch.GetTimestamp();
-            ScoreAll(model, test, scores);
-            rates[pass] = data.TestCount / Stopwatch.GetElapsedTime(t).TotalSeconds;
-        }
-        result.InferenceSamplesPerSecond = rates;
+        result.InferenceSamplesPerSecond = Protocol.InferenceRates(data.TestCount, () => ScoreAll(model, test, scores));
         return result;
     }
 

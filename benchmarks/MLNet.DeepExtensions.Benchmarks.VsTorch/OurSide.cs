@@ -95,30 +95,17 @@ internal static class OurSide
         else result.Accuracy = Protocol.Accuracy(outputs, data.TestLabels, FashionMnist.Classes);
 
         // Inference: the forward pass over the test set in batches of 1024 through the public Predict (host in, host out).
-        var rates = new double[Protocol.InferencePasses];
         model.Predict(data.TestFeatures, data.TestCount, Protocol.InferenceBatch);
-        for (int pass = 0; pass < rates.Length; pass++)
-        {
-            long t = Stopwatch.GetTimestamp();
-            model.Predict(data.TestFeatures, data.TestCount, Protocol.InferenceBatch);
-            rates[pass] = data.TestCount / Stopwatch.GetElapsedTime(t).TotalSeconds;
-        }
-        result.InferenceSamplesPerSecond = rates;
+        result.InferenceSamplesPerSecond = Protocol.InferenceRates(data.TestCount,
+            () => model.Predict(data.TestFeatures, data.TestCount, Protocol.InferenceBatch));
 
         // The same passes on device buffers: the test set uploaded once, Forward on slices of 1024 rows (like the
         // peer's forward on narrowed tensors; no host copies in or out).
         using var testBuffer = backend.Allocate(data.TestFeatures.Length);
         backend.Upload(data.TestFeatures, testBuffer);
         model.EnsureCapacity(Protocol.InferenceBatch);
-        var deviceRates = new double[Protocol.InferencePasses];
         ForwardPass(model, testBuffer, data.TestCount);
-        for (int pass = 0; pass < deviceRates.Length; pass++)
-        {
-            long t = Stopwatch.GetTimestamp();
-            ForwardPass(model, testBuffer, data.TestCount);
-            deviceRates[pass] = data.TestCount / Stopwatch.GetElapsedTime(t).TotalSeconds;
-        }
-        result.DeviceInferenceSamplesPerSecond = deviceRates;
+        result.DeviceInferenceSamplesPerSecond = Protocol.InferenceRates(data.TestCount, () => ForwardPass(model, testBuffer, data.TestCount));
         return result;
     }
 

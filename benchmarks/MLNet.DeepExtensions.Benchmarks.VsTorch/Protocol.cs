@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using MLNet.DeepExtensions.Benchmarks.Shared;
 
 namespace MLNet.DeepExtensions.Benchmarks.VsTorch;
@@ -26,6 +27,22 @@ internal static class Protocol
         "cnn" => CnnEpochs,
         _ => throw new ArgumentOutOfRangeException(nameof(workload), workload, $"'{workload}' is not a training workload (mlp, ae, cnn)."),
     };
+
+    /// <summary>
+    /// Times <see cref="InferencePasses"/> calls of <paramref name="pass"/>, each over <paramref name="samples"/>
+    /// samples, and returns samples per second of each; the caller warms up first.
+    /// </summary>
+    public static double[] InferenceRates(int samples, Action pass)
+    {
+        var rates = new double[InferencePasses];
+        for (int i = 0; i < rates.Length; i++)
+        {
+            long start = Stopwatch.GetTimestamp();
+            pass();
+            rates[i] = samples / Stopwatch.GetElapsedTime(start).TotalSeconds;
+        }
+        return rates;
+    }
 
     /// <summary>GEMM shapes, M x K x N, C = A·B.</summary>
     public static readonly (int M, int K, int N)[] GemmShapes = [(1024, 1024, 1024), (128, 784, 256), (128, 256, 128)];

@@ -112,15 +112,8 @@ internal static class TorchSide
         else result.Accuracy = Protocol.Accuracy(outputs, data.TestLabels, FashionMnist.Classes);
 
         // Inference: the forward pass over the test set in batches of 1024 (outputs stay tensors, as in ANCHORS).
-        var rates = new double[Protocol.InferencePasses];
         InferencePass(model, testX, data.TestCount);
-        for (int pass = 0; pass < rates.Length; pass++)
-        {
-            long t = Stopwatch.GetTimestamp();
-            InferencePass(model, testX, data.TestCount);
-            rates[pass] = data.TestCount / Stopwatch.GetElapsedTime(t).TotalSeconds;
-        }
-        result.InferenceSamplesPerSecond = rates;
+        result.InferenceSamplesPerSecond = Protocol.InferenceRates(data.TestCount, () => InferencePass(model, testX, data.TestCount));
         return result;
     }
 

@@ -22,7 +22,7 @@ namespace MLNet.DeepExtensions;
 /// </list>
 /// <para>Network: the augmentation layers (training only), the hidden layers of <see cref="Options.Layers"/> or of the
 /// <see cref="Options.Architecture"/> preset, then a Dense output layer with one unit per class (multiclass, softmax
-/// cross-entropy with optional class weights) or one unit (binary: sigmoid cross-entropy; regression: mean squared error).</para>
+/// cross-entropy with optional class weights and label smoothing) or one unit (binary: sigmoid cross-entropy; regression: mean squared error).</para>
 /// </remarks>
 public sealed partial class DeepCnnTrainer : DeepTrainerBase<DeepCnnTransformer>
 {

@@ -20,8 +20,8 @@ namespace MLNet.DeepExtensions;
 /// <item><term>ONNX</term><description>yes: <see cref="DeepNetworkTransformer.ExportOnnx(Stream)"/>, and saved models embed ONNX</description></item>
 /// </list>
 /// <para>Network: for each hidden size, Dense (Glorot uniform) [→ BatchNorm] → activation [→ Dropout], then a Dense
-/// output layer with one unit per class (multiclass, softmax cross-entropy with optional class weights) or one unit
-/// (binary: sigmoid cross-entropy on the logit; regression: mean squared error).</para>
+/// output layer with one unit per class (multiclass, softmax cross-entropy with optional class weights and label
+/// smoothing) or one unit (binary: sigmoid cross-entropy on the logit; regression: mean squared error).</para>
 /// </remarks>
 public sealed partial class DeepMlpTrainer : DeepTrainerBase<DeepMlpTransformer>
 {

@@ -1,6 +1,7 @@
 using System.Numerics;
 using System.Runtime.InteropServices;
 using MLNet.DeepExtensions.Kernels.Backends;
+using MLNet.DeepExtensions.Kernels.Reductions;
 
 namespace MLNet.DeepExtensions.Kernels.Normalization;
 
@@ -102,7 +103,7 @@ internal sealed class ManagedBatchNorm2D : ParallelJob
         ReadOnlySpan<float> input = _input!.AsSpan(length);
         Span<float> output = _output!.AsSpan(length);
         double sum = 0;
-        for (int n = 0; n < _batch; n++) sum += Sum(Plane(input, n, c));
+        for (int n = 0; n < _batch; n++) sum += ManagedReductions.Sum(Plane(input, n, c));
         float mu = (float)(sum / count);
         // Two-pass variance Σ(x − μ)²: no cancellation, unlike E[x²] − μ².
         double squares = 0;
@@ -143,7 +144,7 @@ internal sealed class ManagedBatchNorm2D : ParallelJob
         for (int n = 0; n < _batch; n++)
         {
             ReadOnlySpan<float> dy = Plane(dOutput, n, c);
-            sumDy += Sum(dy);
+            sumDy += ManagedReductions.Sum(dy);
             sumDyCentered += CenteredDot(dy, Plane(input, n, c), mu);
         }
         double sumDyXhat = sumDyCentered * inv;
@@ -162,27 +163,6 @@ internal sealed class ManagedBatchNorm2D : ParallelJob
     private Span<float> Plane(Span<float> tensor, int n, int c) => tensor.Slice((n * _channels + c) * _spatial, _spatial);
 
     // ------------------------------------------------------------------ SIMD plane kernels (Vector<T>: AVX2 or wider)
-
-    /// <summary>Σ x[i], accumulated in double.</summary>
-    private static double Sum(ReadOnlySpan<float> x)
-    {
-        int i = 0;
-        double sum = 0;
-        if (Vector.IsHardwareAccelerated && x.Length >= Vector<float>.Count)
-        {
-            ref float xs = ref MemoryMarshal.GetReference(x);
-            Vector<double> lower = Vector<double>.Zero, upper = Vector<double>.Zero;
-            for (; i <= x.Length - Vector<float>.Count; i += Vector<float>.Count)
-            {
-                Vector.Widen(Vector.LoadUnsafe(ref xs, (nuint)i), out Vector<double> lo, out Vector<double> hi);
-                lower += lo;
-                upper += hi;
-            }
-            sum = Vector.Sum(lower + upper);
-        }
-        for (; i < x.Length; i++) sum += x[i];
-        return sum;
-    }
 
     /// <summary>Σ (x[i] − mean)², the difference in float, the squares accumulated in double.</summary>
     private static double SquaredDeviations(ReadOnlySpan<float> x, float mean)

@@ -10,44 +10,38 @@ namespace MLNet.DeepExtensions.Networks.Onnx;
 internal static class OnnxImageLayerWriters
 {
     /// <summary>Conv with kernel_shape, strides, pads and dilations from <paramref name="layer"/>; the bias input is omitted without bias.</summary>
-    public static OnnxLayerTensor Conv(OnnxGraphBuilder g, Conv2DLayer layer, OnnxLayerTensor x, OnnxParameterValues values)
-    {
-        var input = x.AsImages(g, layer.InputShape, $"{layer.Name}.input_images");
-        int channels = layer.InputShape.Dimensions[0];
-        string weight = g.AddInitializer(layer.Weight.Name,
-            name => OnnxTensor.FromFloats(name, [layer.Filters, channels, layer.KernelHeight, layer.KernelWidth], values.Of(layer.Weight)));
-        var bias = layer.Bias;
-        string[] operands = bias is null
-            ? [input.Name, weight]
-            : [input.Name, weight, g.AddInitializer(bias.Name, name => OnnxTensor.FromFloats(name, [layer.Filters], values.Of(bias)))];
-        string output = g.Node("Conv", operands, $"{layer.Name}.output",
-            OnnxAttribute.Ints("kernel_shape", layer.KernelHeight, layer.KernelWidth),
-            OnnxAttribute.Ints("strides", layer.Stride, layer.Stride),
-            Pads(layer.PadHeight, layer.PadWidth),
-            OnnxAttribute.Ints("dilations", layer.Dilation, layer.Dilation));
-        return OnnxLayerTensor.Of(output, layer.OutputShape);
-    }
+    public static OnnxLayerTensor Conv(OnnxGraphBuilder g, Conv2DLayer layer, OnnxLayerTensor x, OnnxParameterValues values) =>
+        ConvolutionNode(g, "Conv", layer, [layer.Filters, layer.InputShape.Dimensions[0]], x, values);
 
     /// <summary>
     /// ConvTranspose with kernel_shape, strides, pads, dilations and output_padding from <paramref name="layer"/>: ONNX
     /// computes torch's output size (H − 1)·stride − 2·pad + dilation·(k − 1) + outputPadding + 1 when output_shape is absent.
     /// </summary>
-    public static OnnxLayerTensor ConvTranspose(OnnxGraphBuilder g, Conv2DTransposeLayer layer, OnnxLayerTensor x, OnnxParameterValues values)
+    public static OnnxLayerTensor ConvTranspose(OnnxGraphBuilder g, Conv2DTransposeLayer layer, OnnxLayerTensor x, OnnxParameterValues values) =>
+        ConvolutionNode(g, "ConvTranspose", layer, [layer.InputShape.Dimensions[0], layer.Filters], x, values,
+            OnnxAttribute.Ints("output_padding", layer.OutputPadding, layer.OutputPadding));
+
+    // Both convolutions: images in, the weight as [channelsA, channelsB, kH, kW] (Conv: out, in; ConvTranspose: in, out,
+    // as each layer stores it), the bias when present, and the attributes they share.
+    private static OnnxLayerTensor ConvolutionNode(OnnxGraphBuilder g, string op, Conv2DLayerBase layer, int[] weightChannels,
+        OnnxLayerTensor x, OnnxParameterValues values, params OnnxAttribute[] extra)
     {
         var input = x.AsImages(g, layer.InputShape, $"{layer.Name}.input_images");
-        int channels = layer.InputShape.Dimensions[0];
         string weight = g.AddInitializer(layer.Weight.Name,
-            name => OnnxTensor.FromFloats(name, [channels, layer.Filters, layer.KernelHeight, layer.KernelWidth], values.Of(layer.Weight)));
+            name => OnnxTensor.FromFloats(name, [.. weightChannels, layer.KernelHeight, layer.KernelWidth], values.Of(layer.Weight)));
         var bias = layer.Bias;
         string[] operands = bias is null
             ? [input.Name, weight]
             : [input.Name, weight, g.AddInitializer(bias.Name, name => OnnxTensor.FromFloats(name, [layer.Filters], values.Of(bias)))];
-        string output = g.Node("ConvTranspose", operands, $"{layer.Name}.output",
+        OnnxAttribute[] attributes =
+        [
             OnnxAttribute.Ints("kernel_shape", layer.KernelHeight, layer.KernelWidth),
             OnnxAttribute.Ints("strides", layer.Stride, layer.Stride),
             Pads(layer.PadHeight, layer.PadWidth),
             OnnxAttribute.Ints("dilations", layer.Dilation, layer.Dilation),
-            OnnxAttribute.Ints("output_padding", layer.OutputPadding, layer.OutputPadding));
+            .. extra,
+        ];
+        string output = g.Node(op, operands, $"{layer.Name}.output", attributes);
         return OnnxLayerTensor.Of(output, layer.OutputShape);
     }
 
