@@ -19,7 +19,7 @@ namespace MLNet.DeepExtensions.Kernels;
 /// </list>
 /// Operations may run asynchronously on a device; <see cref="Download"/> and the reductions synchronize.
 /// </remarks>
-public abstract class ComputeBackend : IDisposable
+public abstract partial class ComputeBackend : IDisposable
 {
     /// <summary>Which implementation this is.</summary>
     public abstract BackendKind Kind { get; }

@@ -20,7 +20,7 @@ namespace MLNet.DeepExtensions.Kernels.Backends;
 /// reductions sum in a fixed order, so a seeded training run on the same device is bit-identical from run to run.
 /// GEMM is a shared-memory tiled kernel on every accelerator (cuBLAS is not used).
 /// </remarks>
-public sealed class IlgpuBackend : ComputeBackend
+public sealed partial class IlgpuBackend : ComputeBackend
 {
     private readonly Context _context;
     private readonly Accelerator _accelerator;

@@ -15,7 +15,7 @@ namespace MLNet.DeepExtensions.Kernels.Backends;
 /// Every ILGPU kernel of the backend, compiled and loaded once per accelerator when the backend is created
 /// (ILGPU's CreateReduction pattern); no call ever loads a kernel.
 /// </summary>
-internal sealed class IlgpuKernelSet
+internal sealed partial class IlgpuKernelSet
 {
     public IlgpuKernelSet(Accelerator accelerator)
     {

@@ -19,7 +19,7 @@ namespace MLNet.DeepExtensions.Kernels.Backends;
 /// needs are allocated once and grown.
 /// </summary>
 /// <remarks>Not thread-safe: one training loop drives one backend.</remarks>
-public sealed unsafe class ManagedCpuBackend : ComputeBackend
+public sealed unsafe partial class ManagedCpuBackend : ComputeBackend
 {
     private readonly WorkerPool _pool;
     private readonly ManagedGemm _gemm;

@@ -16,7 +16,7 @@ namespace MLNet.DeepExtensions.Kernels.Backends;
 /// in double end to end; <see cref="ComputeBackend.Upload"/> widens floats and <see cref="ComputeBackend.Download"/>
 /// rounds back, while <see cref="UploadDouble"/> and <see cref="DownloadDouble"/> move doubles unchanged.
 /// </summary>
-public sealed class ReferenceBackend : ComputeBackend
+public sealed partial class ReferenceBackend : ComputeBackend
 {
     /// <summary>Creates the reference backend (it holds no resources).</summary>
     public ReferenceBackend()
