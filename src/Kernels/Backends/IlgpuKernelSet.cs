@@ -29,6 +29,7 @@ internal sealed partial class IlgpuKernelSet
         Convolution = new IlgpuConvolutionKernels(accelerator);
         Pooling = new IlgpuPoolingKernels(accelerator);
         Augmentation = new IlgpuAugmentationKernels(accelerator);
+        Scaling = new Scaling.IlgpuScalingKernels(accelerator);
     }
 
     public IlgpuGemmKernels Gemm { get; }
