@@ -49,8 +49,14 @@ public sealed class ParameterStore : IDisposable
     }
 
     /// <summary>Declares non-trainable state starting at <paramref name="initialValue"/> (before <see cref="Allocate"/>).</summary>
-    public Parameter AddState(string name, int size, float initialValue) =>
-        Add(new Parameter(name, size, trainable: false, regularized: false, new ConstantInitializer(initialValue), size, size));
+    public Parameter AddState(string name, int size, float initialValue) => AddState(name, size, new ConstantInitializer(initialValue));
+
+    /// <summary>Declares non-trainable state filled by <paramref name="initializer"/> (before <see cref="Allocate"/>).</summary>
+    public Parameter AddState(string name, int size, Initializer initializer)
+    {
+        ArgumentNullException.ThrowIfNull(initializer);
+        return Add(new Parameter(name, size, trainable: false, regularized: false, initializer, size, size));
+    }
 
     private Parameter Add(Parameter parameter)
     {

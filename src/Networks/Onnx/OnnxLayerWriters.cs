@@ -19,7 +19,7 @@ internal static class OnnxLayerWriters
     private const string KnownLayers =
         "DenseLayer, ActivationLayer, MaxoutLayer, BatchNormLayer, LayerNormLayer, DropoutLayer, FlattenLayer, " +
         "Conv2DLayer, Conv2DTransposeLayer, MaxPool2DLayer, AvgPool2DLayer, GlobalAvgPoolLayer, BatchNorm2DLayer, ResidualBlock, " +
-        "RandomHorizontalFlipLayer, RandomCropLayer and GaussianNoiseLayer";
+        "StandardizationLayer, RandomHorizontalFlipLayer, RandomCropLayer and GaussianNoiseLayer";
 
     /// <summary>Adds the nodes of <paramref name="layer"/> applied to <paramref name="x"/> (InputShape.Size values per sample); returns its output.</summary>
     public static OnnxLayerTensor Write(OnnxGraphBuilder g, Layer layer, OnnxLayerTensor x, OnnxParameterValues values)
@@ -39,6 +39,7 @@ internal static class OnnxLayerWriters
             GlobalAvgPoolLayer globalAvgPool => OnnxImageLayerWriters.GlobalAvgPool(g, globalAvgPool, x),
             BatchNorm2DLayer batchNorm2D => OnnxImageLayerWriters.BatchNorm2D(g, batchNorm2D, x, values),
             ResidualBlock block => Residual(g, block, x, values),
+            StandardizationLayer standardization => Standardization(g, standardization, x, values),
             // Identity at inference (dropout, flip, crop, noise); Flatten moves no data, so the next layer that needs rows flattens.
             DropoutLayer or RandomFlipCropLayer or GaussianNoiseLayer or FlattenLayer => x,
             _ => throw new NotSupportedException(
@@ -60,6 +61,16 @@ internal static class OnnxLayerWriters
             skip = skip.As(g, block.OutputShape, $"{block.Name}.shortcut_output");
         }
         return main with { Name = g.Node("Add", [main.Name, skip.Name], $"{block.Name}.output") };
+    }
+
+    // y = x·scale + shift with constants of the sample's own shape, broadcast over N: the layout is kept.
+    private static OnnxLayerTensor Standardization(OnnxGraphBuilder g, StandardizationLayer layer, OnnxLayerTensor x, OnnxParameterValues values)
+    {
+        long[] dims = x.SampleDimensions.Select(d => (long)d).ToArray();
+        string scale = g.AddInitializer(layer.Scale.Name, name => OnnxTensor.FromFloats(name, dims, values.Of(layer.Scale)));
+        string shift = g.AddInitializer(layer.Shift.Name, name => OnnxTensor.FromFloats(name, dims, values.Of(layer.Shift)));
+        string scaled = g.Node("Mul", [x.Name, scale], $"{layer.Name}.scaled");
+        return x with { Name = g.Node("Add", [scaled, shift], $"{layer.Name}.output") };
     }
 
     // y = x·Wᵀ + b is Gemm with transB = 1 on W's (units, inputs) layout; without bias Gemm's C input is omitted (optional since opset 11).
