@@ -11,10 +11,12 @@ namespace MLNet.DeepExtensions.Samples.ClassicalVsDeep;
 /// <param name="Threads">Threads for LightGbm and the deep trainers. Default: one per core.</param>
 /// <param name="Trainers">Only these trainers (names as in the table, comma-separated), or null for all.</param>
 /// <param name="Seed">Seed of the deep trainers (weights, shuffling, dropout, augmentation). Default 0.</param>
-internal sealed record CommandLine(string DataSet, string Label, int? Epochs, string ReportDirectory, bool SkipSlow, int Threads, string[]? Trainers = null, int Seed = 0)
+/// <param name="NormalizeFeatures">The deep trainers' <see cref="DeepTrainerOptions.NormalizeFeatures"/>. Default: the trainers' (Auto).</param>
+internal sealed record CommandLine(string DataSet, string Label, int? Epochs, string ReportDirectory, bool SkipSlow, int Threads, string[]? Trainers = null, int Seed = 0,
+    FeatureNormalization NormalizeFeatures = DeepTrainerOptions.Defaults.NormalizeFeatures)
 {
     public const string Usage =
-        "usage: ClassicalVsDeep [--dataset digits|fashion-mnist|PATH.csv] [--label COLUMN] [--epochs N] [--report-dir DIR] [--skip-slow] [--threads N] [--trainers NAME,NAME] [--seed N]";
+        "usage: ClassicalVsDeep [--dataset digits|fashion-mnist|PATH.csv] [--label COLUMN] [--epochs N] [--report-dir DIR] [--skip-slow] [--threads N] [--trainers NAME,NAME] [--seed N] [--normalize-features Auto|Standardize|None]";
 
     public static CommandLine Parse(string[] args)
     {
@@ -27,7 +29,7 @@ internal sealed record CommandLine(string DataSet, string Label, int? Epochs, st
                 result = result with { SkipSlow = true };
                 continue;
             }
-            if (option is not ("--dataset" or "--label" or "--epochs" or "--report-dir" or "--threads" or "--trainers" or "--seed")) throw new ArgumentException($"Unknown option {option}.\n{Usage}");
+            if (option is not ("--dataset" or "--label" or "--epochs" or "--report-dir" or "--threads" or "--trainers" or "--seed" or "--normalize-features")) throw new ArgumentException($"Unknown option {option}.\n{Usage}");
             string value = i + 1 < args.Length ? args[++i] : throw new ArgumentException($"Option {option} needs a value.\n{Usage}");
             result = option switch
             {
@@ -37,6 +39,11 @@ internal sealed record CommandLine(string DataSet, string Label, int? Epochs, st
                 "--threads" => result with { Threads = Positive(option, value) },
                 "--report-dir" => result with { ReportDirectory = value },
                 "--seed" => result with { Seed = NonNegative(option, value) },
+                "--normalize-features" => result with
+                {
+                    NormalizeFeatures = Enum.TryParse<FeatureNormalization>(value, ignoreCase: true, out var n) && Enum.IsDefined(n)
+                        ? n : throw new ArgumentException($"Option {option} needs Auto, Standardize or None; got '{value}'."),
+                },
                 "--trainers" => result with { Trainers = value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) },
                 _ => throw new ArgumentException($"Unknown option {option}.\n{Usage}"),
             };

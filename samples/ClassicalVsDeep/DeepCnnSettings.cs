@@ -72,6 +72,7 @@ internal static class DeepCnnSettings
         // Cosine decay to zero over the whole run, as DeepMlpSettings.
         options.LearningRateSchedule = new CosineDecaySchedule(options.Epochs);
         options.Seed = settings.Seed;
+        options.NormalizeFeatures = settings.NormalizeFeatures;
         options.NumberOfThreads = settings.Threads;
         options.Progress = progress;
         return options;

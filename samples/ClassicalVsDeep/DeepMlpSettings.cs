@@ -52,6 +52,7 @@ internal static class DeepMlpSettings
         // Cosine decay to zero over the whole run: the last epochs fine-tune at a small rate.
         options.LearningRateSchedule = new CosineDecaySchedule(options.Epochs);
         options.Seed = settings.Seed;
+        options.NormalizeFeatures = settings.NormalizeFeatures;
         options.NumberOfThreads = settings.Threads;
         options.Progress = progress;
         return options;

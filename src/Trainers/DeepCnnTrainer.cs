@@ -39,10 +39,8 @@ public sealed partial class DeepCnnTrainer : DeepTrainerBase<DeepCnnTransformer>
     public override DeepCnnTransformer Fit(IDataView trainData, IDataView? validationData)
     {
         ArgumentNullException.ThrowIfNull(trainData);
-        TensorShape? image = null;
-        var fit = DeepNetworkFit.Fit(Host, "DeepCnn", Task, _options, trainData, validationData,
-            schema => image = ImageShapeOf(schema, Task, _options),
-            outputs => BuildNetwork(image!, outputs));
+        var fit = DeepNetworkFit.Fit(Host, "DeepCnn", Head, _options, trainData, validationData,
+            schema => ImageShapeOf(schema, _options), BuildLayers);
         return new DeepCnnTransformer(fit);
     }
 
@@ -50,7 +48,7 @@ public sealed partial class DeepCnnTrainer : DeepTrainerBase<DeepCnnTransformer>
     /// The (channels, height, width) of one sample: the feature column's declared dimensions, else
     /// <see cref="Options.ImageShape"/>; a disagreement, or neither, is an error naming both.
     /// </summary>
-    internal static TensorShape ImageShapeOf(DataViewSchema schema, DeepTask task, Options o)
+    internal static TensorShape ImageShapeOf(DataViewSchema schema, Options o)
     {
         var column = schema[o.FeatureColumnName];
         var vector = (VectorDataViewType)column.Type; // CheckSchema ran first: a known-size vector of Single
@@ -98,7 +96,7 @@ public sealed partial class DeepCnnTrainer : DeepTrainerBase<DeepCnnTransformer>
         return image;
     }
 
-    private Sequential BuildNetwork(TensorShape image, int outputs)
+    private List<Layer> BuildLayers(int outputs)
     {
         var o = _options;
         var layers = new List<Layer>();
@@ -110,6 +108,6 @@ public sealed partial class DeepCnnTrainer : DeepTrainerBase<DeepCnnTransformer>
         layers.AddRange(CnnLayer.CreateAll(hidden, spatial: true));
         if (CnnLayer.SpatialAfter(hidden, spatial: true)) layers.Add(new FlattenLayer());
         layers.Add(new DenseLayer(outputs));
-        return new Sequential(layers.ToArray());
+        return layers;
     }
 }

@@ -38,12 +38,12 @@ public sealed partial class DeepMlpTrainer : DeepTrainerBase<DeepMlpTransformer>
     public override DeepMlpTransformer Fit(IDataView trainData, IDataView? validationData)
     {
         ArgumentNullException.ThrowIfNull(trainData);
-        return new DeepMlpTransformer(DeepNetworkFit.Fit(Host, "DeepMlp", Task, _options, trainData, validationData,
-            schema => new TensorShape(TrainingDataReader.CheckSchema(schema, Task, _options.FeatureColumnName, _options.LabelColumnName, "Training data").FeatureCount),
-            BuildNetwork));
+        return new DeepMlpTransformer(DeepNetworkFit.Fit(Host, "DeepMlp", Head, _options, trainData, validationData,
+            schema => new TensorShape(TrainingDataReader.CheckSchema(schema, Head, _options.FeatureColumnName, _options.LabelColumnName, "Training data").FeatureCount),
+            BuildLayers));
     }
 
-    private Sequential BuildNetwork(int outputs)
+    private List<Layer> BuildLayers(int outputs)
     {
         var o = _options;
         var layers = new List<Layer>();
@@ -55,6 +55,6 @@ public sealed partial class DeepMlpTrainer : DeepTrainerBase<DeepMlpTransformer>
             if (o.DropoutRate > 0f) layers.Add(new DropoutLayer(o.DropoutRate));
         }
         layers.Add(new DenseLayer(outputs));
-        return new Sequential(layers.ToArray());
+        return layers;
     }
 }

@@ -3,82 +3,102 @@ using Microsoft.ML;
 using Microsoft.ML.Runtime;
 using MLNet.DeepExtensions.Kernels;
 using MLNet.DeepExtensions.Networks;
-using MLNet.DeepExtensions.Networks.Losses;
+using MLNet.DeepExtensions.Networks.Layers;
 using MLNet.DeepExtensions.Networks.Onnx;
 using MLNet.DeepExtensions.Networks.Optimizers;
 using MLNet.DeepExtensions.Networks.Training;
+using MLNet.DeepExtensions.Tasks;
 
 namespace MLNet.DeepExtensions;
 
 /// <summary>What a deep trainer's Fit produced, handed to its transformer.</summary>
-internal sealed record DeepFitResult(DeepTask Task, string FeatureColumnName, Sequential Network, ComputeBackend Backend, ITransformer Scoring,
+internal sealed record DeepFitResult(TaskHead Head, string FeatureColumnName, Sequential Network, ComputeBackend Backend, ITransformer Scoring,
     LabelKeyValues? Labels, IReadOnlyDictionary<string, string> Metadata, TrainingHistory History, DeepNetworkInfo Info);
 
 /// <summary>
-/// The Fit that every deep trainer shares: check both data views' schemas, read the rows once, build the network on
-/// the chosen backend, train it with <see cref="NetworkTrainer"/>, export it to ONNX and wrap it in the ML.NET
-/// scoring chain. A trainer supplies only its input shape and its network.
+/// The Fit that every deep trainer shares: check both data views' schemas, read the rows once, scale features and
+/// targets as the options and the task say, build the network on the chosen backend, train it with
+/// <see cref="NetworkTrainer"/>, export it to ONNX and wrap it in the ML.NET scoring chain. A trainer supplies only its
+/// input shape and its layers; its task head supplies everything task-specific.
 /// </summary>
 internal static class DeepNetworkFit
 {
     /// <param name="host">The trainer's ML.NET host (log channel).</param>
     /// <param name="trainerName">"DeepMlp": prefix of log lines and of the model's producer metadata.</param>
-    /// <param name="task">The catalog's task.</param>
+    /// <param name="head">The catalog's task.</param>
     /// <param name="o">Validated options.</param>
     /// <param name="trainData">Training rows.</param>
     /// <param name="validationData">Validation rows, or null.</param>
     /// <param name="inputShape">Shape of one sample, from the training schema (flat or C×H×W); checks happen here, before any row is read.</param>
-    /// <param name="buildNetwork">The untrained network for a number of outputs (classes, or 1).</param>
-    public static DeepFitResult Fit(IHost host, string trainerName, DeepTask task, DeepTrainerOptions o, IDataView trainData, IDataView? validationData,
-        Func<DataViewSchema, TensorShape> inputShape, Func<int, Sequential> buildNetwork)
+    /// <param name="buildLayers">The untrained layers for a number of outputs (classes, or 1), ending in the output Dense layer.</param>
+    public static DeepFitResult Fit(IHost host, string trainerName, TaskHead head, DeepTrainerOptions o, IDataView trainData, IDataView? validationData,
+        Func<DataViewSchema, TensorShape> inputShape, Func<int, IReadOnlyList<Layer>> buildLayers)
     {
         ArgumentNullException.ThrowIfNull(trainData);
         o.Validate();
         string optionsName = trainerName + "Trainer.Options";
         // Everything that can be checked without reading rows is checked first.
-        var (width, classes) = TrainingDataReader.CheckSchema(trainData.Schema, task, o.FeatureColumnName, o.LabelColumnName, "Training data");
+        var (width, classes) = TrainingDataReader.CheckSchema(trainData.Schema, head, o.FeatureColumnName, o.LabelColumnName, "Training data");
         var shape = inputShape(trainData.Schema);
         if (validationData is not null)
         {
-            var (validationWidth, validationClasses) = TrainingDataReader.CheckSchema(validationData.Schema, task, o.FeatureColumnName, o.LabelColumnName, "Validation data");
+            var (validationWidth, validationClasses) = TrainingDataReader.CheckSchema(validationData.Schema, head, o.FeatureColumnName, o.LabelColumnName, "Validation data");
             if (validationWidth != width || validationClasses != classes)
             {
                 throw new ArgumentOutOfRangeException(nameof(validationData),
                     $"Validation data has {validationWidth} features and {validationClasses} label classes; training data has {width} and {classes}.");
             }
         }
-        if (o.ClassWeights is not null)
-        {
-            if (task != DeepTask.MulticlassClassification) throw new ArgumentOutOfRangeException(nameof(o.ClassWeights), $"{optionsName}.ClassWeights applies to multiclass classification only; this trainer does {task}.");
-            if (o.ClassWeights.Length != classes) throw new ArgumentOutOfRangeException(nameof(o.ClassWeights), $"{optionsName}.ClassWeights has {o.ClassWeights.Length} entries; label column '{o.LabelColumnName}' has {classes} classes.");
-        }
-        if (o.LabelSmoothing != 0f && task != DeepTask.MulticlassClassification)
-        {
-            throw new ArgumentOutOfRangeException(nameof(o.LabelSmoothing), $"{optionsName}.LabelSmoothing applies to multiclass classification only; this trainer does {task}.");
-        }
+        head.CheckOptions(o, optionsName, classes);
         if (o.EarlyStoppingPatience > 0 && validationData is null && o.ValidationFraction == 0f)
         {
             throw new ArgumentOutOfRangeException(nameof(o.EarlyStoppingPatience),
                 $"{optionsName}.EarlyStoppingPatience = {o.EarlyStoppingPatience} needs validation data: pass a validation set to Fit or set ValidationFraction > 0.");
         }
-        var labels = task == DeepTask.MulticlassClassification ? LabelKeyValues.Read(trainData.Schema[o.LabelColumnName], classes) : null;
+        var labels = head.Outputs(classes) > 1 ? LabelKeyValues.Read(trainData.Schema[o.LabelColumnName], classes) : null;
 
         using var channel = host.Start("Training");
-        var backend = ComputeBackends.Create(o.Device, o.NumberOfThreads, line => channel.Info(MessageSensitivity.None, line));
+        void Log(string line) => channel.Info(MessageSensitivity.None, line);
+        var backend = ComputeBackends.Create(o.Device, o.NumberOfThreads, Log);
         Sequential? network = null;
         try
         {
             var reading = System.Diagnostics.Stopwatch.StartNew();
-            var train = TrainingDataReader.Read(trainData, task, o.FeatureColumnName, o.LabelColumnName, "Training data", o.CancellationToken);
+            var train = TrainingDataReader.Read(trainData, head, o.FeatureColumnName, o.LabelColumnName, "Training data", o.CancellationToken);
             var validation = validationData is null ? null
-                : TrainingDataReader.Read(validationData, task, o.FeatureColumnName, o.LabelColumnName, "Validation data", o.CancellationToken);
-            channel.Info(MessageSensitivity.None, string.Create(CultureInfo.InvariantCulture,
-                $"{trainerName}: read {train.Count + (validation?.Count ?? 0)} rows in {reading.Elapsed.TotalSeconds:F2} s"));
-            int outputs = task == DeepTask.MulticlassClassification ? classes : 1;
-            network = buildNetwork(outputs);
+                : TrainingDataReader.Read(validationData, head, o.FeatureColumnName, o.LabelColumnName, "Validation data", o.CancellationToken);
+            Log(string.Create(CultureInfo.InvariantCulture, $"{trainerName}: read {train.Count + (validation?.Count ?? 0)} rows in {reading.Elapsed.TotalSeconds:F2} s"));
+
+            var metadata = new Dictionary<string, string>();
+            var layers = new List<Layer>();
+            var (standardize, reason) = FeatureStatistics.Decide(o.NormalizeFeatures, trainData.Schema[o.FeatureColumnName], train);
+            if (standardize)
+            {
+                var (mean, deviation) = FeatureStatistics.Of(train, shape);
+                layers.Add(new StandardizationLayer(mean, deviation));
+                string account = FeatureStatistics.Describe(shape, deviation);
+                Log($"{trainerName}: features {account} ({reason}); the first layer holds the statistics, so the model takes the raw columns");
+                metadata["feature_normalization"] = account;
+            }
+            else
+            {
+                Log($"{trainerName}: features used as they come ({reason})");
+                metadata["feature_normalization"] = "none";
+            }
+            var targetScaling = head.ScaleTargets(train, validation, o.LabelColumnName);
+            if (targetScaling is not null)
+            {
+                string mean = targetScaling.Mean.ToString("G6", CultureInfo.InvariantCulture), deviation = targetScaling.StandardDeviation.ToString("G6", CultureInfo.InvariantCulture);
+                Log($"{trainerName}: label '{o.LabelColumnName}' standardized for training (mean {mean}, standard deviation {deviation}); losses in the epoch reports are in those units, Score is in the label's own");
+                metadata["label_mean"] = mean;
+                metadata["label_standard_deviation"] = deviation;
+            }
+            int outputs = head.Outputs(classes);
+            layers.AddRange(buildLayers(outputs));
+            network = new Sequential(layers.ToArray());
             network.Build(backend, shape, o.Seed);
-            channel.Info(MessageSensitivity.None, $"{trainerName}: {train.Count} training rows, input {shape}, {network.ParameterCount} parameters; {backend.Description}");
-            using var loss = CreateLoss(task, o.ClassWeights, o.LabelSmoothing);
+            Log($"{trainerName}: {train.Count} training rows, input {shape}, {network.ParameterCount} parameters; {backend.Description}");
+            using var loss = head.CreateLoss(o);
             var history = new NetworkTrainer(new TrainingOptions
             {
                 Epochs = o.Epochs,
@@ -92,27 +112,25 @@ internal static class DeepNetworkFit
                 Progress = new ChannelProgress(channel, trainerName, o.Progress),
                 CancellationToken = o.CancellationToken,
             }).Fit(network, loss, train, validation);
+            if (targetScaling is not null) head.FinishNetwork(network, targetScaling);
 
             string architecture = string.Join(" ", network.Layers.Select(l => l.Describe()));
-            var metadata = new Dictionary<string, string>
-            {
-                ["producer"] = "MLNet.DeepExtensions " + trainerName,
-                ["task"] = task.ToString(),
-                ["architecture"] = architecture,
-                ["summary"] = network.Summary(),
-                ["parameters"] = network.ParameterCount.ToString(CultureInfo.InvariantCulture),
-                ["input_shape"] = string.Join("x", shape.Dimensions),
-                ["label_column"] = o.LabelColumnName,
-                ["feature_column"] = o.FeatureColumnName,
-                ["trained_on"] = backend.Description,
-            };
-            var onnx = OnnxExporter.Export(network, ScoringChain.ExportOptions(task, o.FeatureColumnName, forScoringChain: true, labels, metadata));
-            var scoring = ScoringChain.Build(new MLContext(o.Seed), task, o.FeatureColumnName, o.LabelColumnName, outputs, onnx, trainData.Schema);
+            metadata["producer"] = "MLNet.DeepExtensions " + trainerName;
+            metadata["task"] = head.Task.ToString();
+            metadata["architecture"] = architecture;
+            metadata["summary"] = network.Summary();
+            metadata["parameters"] = network.ParameterCount.ToString(CultureInfo.InvariantCulture);
+            metadata["input_shape"] = string.Join("x", shape.Dimensions);
+            metadata["label_column"] = o.LabelColumnName;
+            metadata["feature_column"] = o.FeatureColumnName;
+            metadata["trained_on"] = backend.Description;
+            var onnx = OnnxExporter.Export(network, ScoringChain.ExportOptions(head, o.FeatureColumnName, forScoringChain: true, labels, metadata));
+            var scoring = ScoringChain.Build(new MLContext(o.Seed), head, o.FeatureColumnName, o.LabelColumnName, outputs, onnx, trainData.Schema);
             var info = new DeepNetworkInfo(network.Summary(), architecture, network.ParameterCount, width, outputs, backend.Description)
             {
                 InputShape = shape.Dimensions.ToArray(),
             };
-            return new DeepFitResult(task, o.FeatureColumnName, network, backend, scoring, labels, metadata, history, info);
+            return new DeepFitResult(head, o.FeatureColumnName, network, backend, scoring, labels, metadata, history, info);
         }
         catch
         {
@@ -122,26 +140,21 @@ internal static class DeepNetworkFit
         }
     }
 
-    private static Loss CreateLoss(DeepTask task, float[]? classWeights, float labelSmoothing) => task switch
-    {
-        DeepTask.MulticlassClassification => new SoftmaxCrossEntropyLoss(classWeights, labelSmoothing),
-        DeepTask.BinaryClassification => new BinaryCrossEntropyWithLogitsLoss(),
-        _ => new MeanSquaredErrorLoss(),
-    };
-
     private static Optimizer CreateOptimizer(DeepTrainerOptions o)
     {
-        float lr = o.LearningRate;
+        float lr = o.LearningRate ?? DeepTrainerOptions.Defaults.LearningRateOf(o.Optimizer);
+        float decay = o.WeightDecay ?? DeepTrainerOptions.Defaults.WeightDecayOf(o.Optimizer);
+        float l1 = o.L1Regularization, l2 = o.L2Regularization;
         return o.Optimizer switch
         {
-            OptimizerKind.Sgd => new SgdOptimizer(lr) { L1Regularization = o.L1Regularization, L2Regularization = o.L2Regularization, WeightDecay = o.WeightDecay },
-            OptimizerKind.Momentum => new SgdOptimizer(lr, momentum: 0.9f) { L1Regularization = o.L1Regularization, L2Regularization = o.L2Regularization, WeightDecay = o.WeightDecay },
-            OptimizerKind.Nesterov => new SgdOptimizer(lr, momentum: 0.9f, nesterov: true) { L1Regularization = o.L1Regularization, L2Regularization = o.L2Regularization, WeightDecay = o.WeightDecay },
-            OptimizerKind.Adagrad => new AdagradOptimizer(lr) { L1Regularization = o.L1Regularization, L2Regularization = o.L2Regularization, WeightDecay = o.WeightDecay },
-            OptimizerKind.Adadelta => new AdadeltaOptimizer(lr) { L1Regularization = o.L1Regularization, L2Regularization = o.L2Regularization, WeightDecay = o.WeightDecay },
-            OptimizerKind.RmsProp => new RmsPropOptimizer(lr) { L1Regularization = o.L1Regularization, L2Regularization = o.L2Regularization, WeightDecay = o.WeightDecay },
-            OptimizerKind.AdamW => new AdamWOptimizer(lr, o.WeightDecay) { L1Regularization = o.L1Regularization, L2Regularization = o.L2Regularization },
-            _ => new AdamOptimizer(lr) { L1Regularization = o.L1Regularization, L2Regularization = o.L2Regularization, WeightDecay = o.WeightDecay },
+            OptimizerKind.Sgd => new SgdOptimizer(lr) { L1Regularization = l1, L2Regularization = l2, WeightDecay = decay },
+            OptimizerKind.Momentum => new SgdOptimizer(lr, momentum: 0.9f) { L1Regularization = l1, L2Regularization = l2, WeightDecay = decay },
+            OptimizerKind.Nesterov => new SgdOptimizer(lr, momentum: 0.9f, nesterov: true) { L1Regularization = l1, L2Regularization = l2, WeightDecay = decay },
+            OptimizerKind.Adagrad => new AdagradOptimizer(lr) { L1Regularization = l1, L2Regularization = l2, WeightDecay = decay },
+            OptimizerKind.Adadelta => new AdadeltaOptimizer(lr) { L1Regularization = l1, L2Regularization = l2, WeightDecay = decay },
+            OptimizerKind.RmsProp => new RmsPropOptimizer(lr) { L1Regularization = l1, L2Regularization = l2, WeightDecay = decay },
+            OptimizerKind.AdamW => new AdamWOptimizer(lr, decay) { L1Regularization = l1, L2Regularization = l2 },
+            _ => new AdamOptimizer(lr) { L1Regularization = l1, L2Regularization = l2, WeightDecay = decay },
         };
     }
 

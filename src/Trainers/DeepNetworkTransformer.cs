@@ -3,6 +3,7 @@ using Microsoft.ML.Data;
 using MLNet.DeepExtensions.Networks;
 using MLNet.DeepExtensions.Networks.Onnx;
 using MLNet.DeepExtensions.Networks.Training;
+using MLNet.DeepExtensions.Tasks;
 
 namespace MLNet.DeepExtensions;
 
@@ -22,6 +23,7 @@ namespace MLNet.DeepExtensions;
 /// </remarks>
 public abstract class DeepNetworkTransformer : ISingleFeaturePredictionTransformer<DeepNetworkInfo>, ICanSaveModel, IDisposable
 {
+    private readonly TaskHead _head;
     private readonly ITransformer _scoring;
     private readonly Sequential _network;
     private readonly IDisposable _backend;
@@ -30,7 +32,7 @@ public abstract class DeepNetworkTransformer : ISingleFeaturePredictionTransform
 
     private protected DeepNetworkTransformer(DeepFitResult fit)
     {
-        Task = fit.Task;
+        _head = fit.Head;
         FeatureColumnName = fit.FeatureColumnName;
         _network = fit.Network;
         _backend = fit.Backend;
@@ -42,7 +44,7 @@ public abstract class DeepNetworkTransformer : ISingleFeaturePredictionTransform
     }
 
     /// <summary>The task the network was trained for.</summary>
-    public DeepTask Task { get; }
+    public DeepTask Task => _head.Task;
 
     /// <summary>The feature column the network reads.</summary>
     public string FeatureColumnName { get; }
@@ -95,7 +97,7 @@ public abstract class DeepNetworkTransformer : ISingleFeaturePredictionTransform
     public void ExportOnnx(Stream destination)
     {
         ArgumentNullException.ThrowIfNull(destination);
-        var bytes = OnnxExporter.Export(_network, ScoringChain.ExportOptions(Task, FeatureColumnName, forScoringChain: false, _labels, _metadata));
+        var bytes = OnnxExporter.Export(_network, ScoringChain.ExportOptions(_head, FeatureColumnName, forScoringChain: false, _labels, _metadata));
         destination.Write(bytes);
     }
 

@@ -1,31 +1,25 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using MLNet.DeepExtensions.Tasks;
 
 namespace MLNet.DeepExtensions;
 
 /// <summary>
-/// GetOutputSchema of every deep trainer: checks the feature and label columns of a <see cref="SchemaShape"/> for the
-/// task, then declares the task's conventional output columns.
+/// GetOutputSchema of every deep trainer: checks the feature and label columns of a <see cref="SchemaShape"/> (the
+/// label by the task head's rule, the same rule and message as at Fit), then declares the task's standard output columns.
 /// </summary>
 internal static class DeepOutputSchema
 {
-    public static SchemaShape Of(SchemaShape inputSchema, DeepTask task, DeepTrainerOptions options)
+    public static SchemaShape Of(SchemaShape inputSchema, TaskHead head, DeepTrainerOptions options)
     {
         ArgumentNullException.ThrowIfNull(inputSchema);
-        CheckShape(inputSchema, task, options);
+        CheckShape(inputSchema, head, options);
         // ML.NET keeps SchemaShape.Column's constructor internal; its SDCA trainer of the same task declares exactly the
-        // conventional output columns (Score, PredictedLabel, Probability) for the same inputs.
-        var ml = new MLContext();
-        IEstimator<ITransformer> same = task switch
-        {
-            DeepTask.MulticlassClassification => ml.MulticlassClassification.Trainers.SdcaMaximumEntropy(options.LabelColumnName, options.FeatureColumnName),
-            DeepTask.BinaryClassification => ml.BinaryClassification.Trainers.SdcaLogisticRegression(options.LabelColumnName, options.FeatureColumnName),
-            _ => ml.Regression.Trainers.Sdca(options.LabelColumnName, options.FeatureColumnName),
-        };
-        return same.GetOutputSchema(inputSchema);
+        // standard output columns (Score, PredictedLabel, Probability) for the same inputs.
+        return head.StandardOutputs(new MLContext(), options.LabelColumnName, options.FeatureColumnName).GetOutputSchema(inputSchema);
     }
 
-    private static void CheckShape(SchemaShape schema, DeepTask task, DeepTrainerOptions o)
+    private static void CheckShape(SchemaShape schema, TaskHead head, DeepTrainerOptions o)
     {
         if (!TryFind(schema, o.FeatureColumnName, out var features))
         {
@@ -41,22 +35,7 @@ internal static class DeepOutputSchema
         {
             throw new ArgumentOutOfRangeException(nameof(schema), $"Label column '{o.LabelColumnName}' not found; available columns: {string.Join(", ", schema.Select(c => c.Name))}.");
         }
-        bool ok = task switch
-        {
-            DeepTask.MulticlassClassification => label.IsKey,
-            DeepTask.BinaryClassification => label.ItemType == BooleanDataViewType.Instance && label.Kind == SchemaShape.Column.VectorKind.Scalar,
-            _ => label.ItemType == NumberDataViewType.Single && label.Kind == SchemaShape.Column.VectorKind.Scalar,
-        };
-        if (!ok)
-        {
-            string expected = task switch
-            {
-                DeepTask.MulticlassClassification => $"a key type (multiclass classification); convert it with ml.Transforms.Conversion.MapValueToKey(\"{o.LabelColumnName}\")",
-                DeepTask.BinaryClassification => "Boolean (binary classification)",
-                _ => "Single (regression)",
-            };
-            throw new ArgumentOutOfRangeException(nameof(schema), $"Schema mismatch for label column '{o.LabelColumnName}': expected {expected}, got {(label.IsKey ? "Key<" + label.ItemType + ">" : label.ItemType.ToString())}.");
-        }
+        head.CheckLabel(label, o.LabelColumnName);
     }
 
     private static bool TryFind(SchemaShape schema, string name, out SchemaShape.Column column)

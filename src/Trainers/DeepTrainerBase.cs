@@ -1,5 +1,6 @@
 using Microsoft.ML;
 using Microsoft.ML.Runtime;
+using MLNet.DeepExtensions.Tasks;
 
 namespace MLNet.DeepExtensions;
 
@@ -14,18 +15,21 @@ public abstract class DeepTrainerBase<TTransformer> : IEstimator<TTransformer> w
     private protected DeepTrainerBase(IHostEnvironment environment, string name, DeepTask task, DeepTrainerOptions options)
     {
         Host = environment.Register(name);
-        Task = task;
+        Head = TaskHead.For(task);
         _options = options;
     }
 
     /// <summary>The task this trainer was created for.</summary>
-    public DeepTask Task { get; }
+    public DeepTask Task => Head.Task;
+
+    /// <summary>Everything the task decides (label rule, loss, outputs, scorer).</summary>
+    private protected TaskHead Head { get; }
 
     /// <summary>The ML.NET host (log channel) of this trainer.</summary>
     private protected IHost Host { get; }
 
     /// <summary>Checks the input columns and returns the schema with the task's output columns.</summary>
-    public SchemaShape GetOutputSchema(SchemaShape inputSchema) => DeepOutputSchema.Of(inputSchema, Task, _options);
+    public SchemaShape GetOutputSchema(SchemaShape inputSchema) => DeepOutputSchema.Of(inputSchema, Head, _options);
 
     /// <summary>Trains on <paramref name="input"/>; validates on a held-out <see cref="DeepTrainerOptions.ValidationFraction"/> when set.</summary>
     public TTransformer Fit(IDataView input) => Fit(input, null);

@@ -31,8 +31,11 @@ public abstract class DeepTrainerOptions
     /// <summary>Rows per minibatch; positive. Default 32.</summary>
     public int BatchSize = Defaults.BatchSize;
 
-    /// <summary>Base learning rate; positive and finite. Default 0.001.</summary>
-    public float LearningRate = Defaults.LearningRate;
+    /// <summary>
+    /// Base learning rate; positive and finite, or null for the optimizer's usual one (<see cref="Defaults.LearningRateOf"/>:
+    /// 1.0 for Adadelta, as PyTorch and the paper; 0.001 for the others). Default null.
+    /// </summary>
+    public float? LearningRate;
 
     /// <summary>Update rule (PyTorch's formulas and defaults for its other hyperparameters). Default Adam.</summary>
     public OptimizerKind Optimizer = Defaults.Optimizer;
@@ -46,8 +49,11 @@ public abstract class DeepTrainerOptions
     /// <summary>L2 penalty on the weights (not biases), added to the gradient as λ·w; 0 or more. Default 0.</summary>
     public float L2Regularization;
 
-    /// <summary>Decoupled weight decay w ← w·(1 − lr·decay) on the weights; 0 or more. Default 0 (0.01 is usual with AdamW).</summary>
-    public float WeightDecay;
+    /// <summary>
+    /// Decoupled weight decay w ← w·(1 − lr·decay) on the weights; 0 or more, or null for the optimizer's usual one
+    /// (<see cref="Defaults.WeightDecayOf"/>: 0.01 for AdamW, as PyTorch; 0 for the others). Default null.
+    /// </summary>
+    public float? WeightDecay;
 
     /// <summary>Rescale gradients whose global L2 norm exceeds this; positive, or 0 for none. Default 0.</summary>
     public float GradientClipNorm;
@@ -70,6 +76,14 @@ public abstract class DeepTrainerOptions
     /// the reported loss is the smoothed one. Default 0 (0.1 is usual).
     /// </summary>
     public float LabelSmoothing;
+
+    /// <summary>
+    /// Scaling of the input columns, learned from the training rows and folded into the network as its first layer
+    /// (so the saved model and the ONNX export take the raw columns): Standardize ((x − mean) / σ per column; x / σ per
+    /// channel for images), None, or Auto: standardize unless the column is marked normalized by an
+    /// <c>ml.Transforms.Normalize…</c> transform or every value already lies in [−1, 1]. Default Auto.
+    /// </summary>
+    public FeatureNormalization NormalizeFeatures = Defaults.NormalizeFeatures;
 
     /// <summary>Seed of weight initialization, shuffling, dropout, augmentation and the validation split; the same seed on the same device gives the same model. Default 0.</summary>
     public int Seed;
@@ -98,11 +112,11 @@ public abstract class DeepTrainerOptions
         if (!(DropoutRate >= 0f && DropoutRate < 1f)) throw Invalid(nameof(DropoutRate), "in [0, 1)", DropoutRate);
         if (Epochs <= 0) throw Invalid(nameof(Epochs), "positive", Epochs);
         if (BatchSize <= 0) throw Invalid(nameof(BatchSize), "positive", BatchSize);
-        if (!(LearningRate > 0f) || !float.IsFinite(LearningRate)) throw Invalid(nameof(LearningRate), "positive and finite", LearningRate);
+        if (LearningRate is { } rate && (!(rate > 0f) || !float.IsFinite(rate))) throw Invalid(nameof(LearningRate), "null (the optimizer's default) or positive and finite", rate);
         if (!Enum.IsDefined(Optimizer)) throw Invalid(nameof(Optimizer), "a defined OptimizerKind", Optimizer);
         if (!(L1Regularization >= 0f) || !float.IsFinite(L1Regularization)) throw Invalid(nameof(L1Regularization), "0 or more", L1Regularization);
         if (!(L2Regularization >= 0f) || !float.IsFinite(L2Regularization)) throw Invalid(nameof(L2Regularization), "0 or more", L2Regularization);
-        if (!(WeightDecay >= 0f) || !float.IsFinite(WeightDecay)) throw Invalid(nameof(WeightDecay), "0 or more", WeightDecay);
+        if (WeightDecay is { } decay && (!(decay >= 0f) || !float.IsFinite(decay))) throw Invalid(nameof(WeightDecay), "null (the optimizer's default) or 0 or more", decay);
         if (!(GradientClipNorm >= 0f) || !float.IsFinite(GradientClipNorm)) throw Invalid(nameof(GradientClipNorm), "0 (off) or positive", GradientClipNorm);
         if (!(ValidationFraction >= 0f && ValidationFraction < 1f)) throw Invalid(nameof(ValidationFraction), "in [0, 1)", ValidationFraction);
         if (EarlyStoppingPatience < 0) throw Invalid(nameof(EarlyStoppingPatience), "0 (off) or positive", EarlyStoppingPatience);
@@ -114,6 +128,7 @@ public abstract class DeepTrainerOptions
             }
         }
         if (!(LabelSmoothing >= 0f && LabelSmoothing < 1f)) throw Invalid(nameof(LabelSmoothing), "in [0, 1)", LabelSmoothing);
+        if (!Enum.IsDefined(NormalizeFeatures)) throw Invalid(nameof(NormalizeFeatures), "Auto, Standardize or None", NormalizeFeatures);
         if (!Enum.IsDefined(Device)) throw Invalid(nameof(Device), "Auto, Cpu or Gpu", Device);
         if (NumberOfThreads < 0) throw Invalid(nameof(NumberOfThreads), "0 (one per core) or positive", NumberOfThreads);
     }
@@ -133,8 +148,16 @@ public abstract class DeepTrainerOptions
         public const int Epochs = 20;
         /// <summary>32.</summary>
         public const int BatchSize = 32;
-        /// <summary>0.001.</summary>
+        /// <summary>0.001: the learning rate of every optimizer but Adadelta.</summary>
         public const float LearningRate = 1e-3f;
+        /// <summary>Auto.</summary>
+        public const FeatureNormalization NormalizeFeatures = FeatureNormalization.Auto;
+
+        /// <summary>The learning rate when <see cref="DeepTrainerOptions.LearningRate"/> is null: 1.0 for Adadelta (PyTorch, Zeiler 2012), 0.001 otherwise.</summary>
+        public static float LearningRateOf(OptimizerKind optimizer) => optimizer == OptimizerKind.Adadelta ? 1f : LearningRate;
+
+        /// <summary>The weight decay when <see cref="DeepTrainerOptions.WeightDecay"/> is null: 0.01 for AdamW (PyTorch's default), 0 otherwise.</summary>
+        public static float WeightDecayOf(OptimizerKind optimizer) => optimizer == OptimizerKind.AdamW ? 0.01f : 0f;
         /// <summary>ReLU.</summary>
         public const ActivationKind Activation = ActivationKind.Relu;
         /// <summary>Adam.</summary>

@@ -1,6 +1,7 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using MLNet.DeepExtensions.Networks.Onnx;
+using MLNet.DeepExtensions.Tasks;
 
 namespace MLNet.DeepExtensions;
 
@@ -20,30 +21,19 @@ internal static class ScoringChain
     // The ONNX graph's single output: the network's raw outputs (logits, or the regression value) as a vector.
     private const string NetworkOutput = "Score";
 
-    public static ITransformer Build(MLContext ml, DeepTask task, string featureColumn, string labelColumn, int classes, byte[] onnx, DataViewSchema inputSchema)
+    public static ITransformer Build(MLContext ml, TaskHead head, string featureColumn, string labelColumn, int outputs, byte[] onnx, DataViewSchema inputSchema)
     {
         var network = ml.Transforms.ApplyOnnxModel([NetworkOutput], [featureColumn], new MemoryStream(onnx)).Fit(new EmptyDataView(inputSchema));
-        var afterNetwork = network.GetOutputSchema(inputSchema);
-        var scorer = task switch
-        {
-            DeepTask.MulticlassClassification => MlNetScorers.Multiclass(ml, classes, afterNetwork, NetworkOutput, labelColumn),
-            DeepTask.BinaryClassification => MlNetScorers.Binary(ml, afterNetwork, NetworkOutput),
-            _ => MlNetScorers.Regression(ml, afterNetwork, NetworkOutput),
-        };
+        var scorer = head.CreateScorer(ml, outputs, network.GetOutputSchema(inputSchema), NetworkOutput, labelColumn);
         return new TransformerChain<ITransformer>(network, scorer);
     }
 
     /// <summary>Exporter options: the chain's network (raw outputs, no batch dimension) or a user's export (task head, batch dimension).</summary>
-    public static OnnxExportOptions ExportOptions(DeepTask task, string featureColumn, bool forScoringChain, LabelKeyValues? labels, IReadOnlyDictionary<string, string> metadata) => new()
+    public static OnnxExportOptions ExportOptions(TaskHead head, string featureColumn, bool forScoringChain, LabelKeyValues? labels, IReadOnlyDictionary<string, string> metadata) => new()
     {
         InputName = featureColumn,
         BatchDimension = !forScoringChain,
-        Head = forScoringChain ? OnnxOutputHead.Raw : task switch
-        {
-            DeepTask.MulticlassClassification => OnnxOutputHead.Multiclass,
-            DeepTask.BinaryClassification => OnnxOutputHead.Binary,
-            _ => OnnxOutputHead.Regression,
-        },
+        Head = forScoringChain ? OnnxOutputHead.Raw : head.OnnxHead,
         LabelValues = forScoringChain ? null : labels?.Values,
         Metadata = metadata,
     };

@@ -105,7 +105,10 @@ public sealed class DeepMlpBadInputTests
     public void GetOutputSchemaChecksColumnsWithoutData()
     {
         var shape = ShapeOf(Rows((0, 1, 0)).Schema);
-        Assert.StartsWith("Schema mismatch for label column 'Label': expected a key type (multiclass classification); convert it with ml.Transforms.Conversion.MapValueToKey(\"Label\"), got Single.",
+        // The same rule and the same message as Fit gives for the same column (the task head writes both).
+        Assert.Equal(MessageOf(() => Multiclass().Fit(Rows((0, 1, 0)))),
+            MessageOf(() => Multiclass().GetOutputSchema(shape)));
+        Assert.StartsWith("Schema mismatch for label column 'Label': expected a key type (multiclass classification), got Single. Convert it with ml.Transforms.Conversion.MapValueToKey(\"Label\").",
             MessageOf(() => Multiclass().GetOutputSchema(shape)));
         var keyed = ShapeOf(KeyRows((0, 1, 0), (1, 0, 1)).Schema);
         var output = Multiclass().GetOutputSchema(keyed);
@@ -158,8 +161,8 @@ public sealed class DeepMlpBadInputTests
     [Theory]
     [InlineData("Epochs", "DeepMlpTrainer.Options.Epochs must be positive; got 0.")]
     [InlineData("BatchSize", "DeepMlpTrainer.Options.BatchSize must be positive; got -1.")]
-    [InlineData("LearningRate", "DeepMlpTrainer.Options.LearningRate must be positive and finite; got 0.")]
-    [InlineData("LearningRateNaN", "DeepMlpTrainer.Options.LearningRate must be positive and finite; got NaN.")]
+    [InlineData("LearningRate", "DeepMlpTrainer.Options.LearningRate must be null (the optimizer's default) or positive and finite; got 0.")]
+    [InlineData("LearningRateNaN", "DeepMlpTrainer.Options.LearningRate must be null (the optimizer's default) or positive and finite; got NaN.")]
     [InlineData("HiddenLayers", "DeepMlpTrainer.Options.HiddenLayers must be positive layer sizes; got HiddenLayers[1] = 0.")]
     [InlineData("DropoutRate", "DeepMlpTrainer.Options.DropoutRate must be in [0, 1); got 1.")]
     [InlineData("DropoutRateNegative", "DeepMlpTrainer.Options.DropoutRate must be in [0, 1); got -0.1.")]
