@@ -29,6 +29,8 @@ internal sealed partial class IlgpuKernelSet
         Convolution = new IlgpuConvolutionKernels(accelerator);
         Pooling = new IlgpuPoolingKernels(accelerator);
         Augmentation = new IlgpuAugmentationKernels(accelerator);
+        LoadLayout(accelerator);
+        LoadIndexing(accelerator);
     }
 
     public IlgpuGemmKernels Gemm { get; }
