@@ -62,4 +62,23 @@ internal sealed class BackendBuffers(ComputeBackend backend) : IDisposable
             }
         }
     }
+
+    /// <summary>
+    /// Runs <paramref name="run"/> on <paramref name="main"/> and, when <paramref name="peer"/> is not null, on the peer
+    /// too, asserting that the peer's outputs are bit-identical; returns main's outputs.
+    /// </summary>
+    public static float[][] RunOnBoth(BackendBuffers main, BackendBuffers? peer, Func<BackendBuffers, float[][]> run)
+    {
+        float[][] results = run(main);
+        if (peer is not null)
+        {
+            float[][] theirs = run(peer);
+            Assert.Equal(theirs.Length, results.Length);
+            for (int i = 0; i < results.Length; i++)
+            {
+                AssertBitIdentical(theirs[i], results[i], $"output {i}: {main.Backend.Description} vs {peer.Backend.Description}");
+            }
+        }
+        return results;
+    }
 }

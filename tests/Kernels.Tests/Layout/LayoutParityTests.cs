@@ -218,24 +218,7 @@ public abstract class LayoutParityTests : IDisposable
         BackendBuffers.AssertBitIdentical(x, results[1], what + " twice");
     }
 
-    /// <summary>
-    /// Runs <paramref name="run"/> on the backend and, when there is a peer, on the peer too, asserting that the peer's
-    /// outputs are bit-identical; returns the backend's outputs.
-    /// </summary>
-    private protected float[][] RunOnBoth(Func<BackendBuffers, float[][]> run)
-    {
-        float[][] results = run(_buffers);
-        if (_peerBuffers is not null)
-        {
-            float[][] peer = run(_peerBuffers);
-            Assert.Equal(peer.Length, results.Length);
-            for (int i = 0; i < results.Length; i++)
-            {
-                BackendBuffers.AssertBitIdentical(peer[i], results[i], $"output {i}: {_buffers.Backend.Description} vs {_peerBuffers.Backend.Description}");
-            }
-        }
-        return results;
-    }
+    private float[][] RunOnBoth(Func<BackendBuffers, float[][]> run) => BackendBuffers.RunOnBoth(_buffers, _peerBuffers, run);
 
     public void Dispose()
     {
