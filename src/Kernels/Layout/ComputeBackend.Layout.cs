@@ -132,6 +132,7 @@ public abstract partial class ComputeBackend
         CheckCount(aColumns, nameof(aColumns));
         CheckCount(bColumns, nameof(bColumns));
         long columns = (long)aColumns + bColumns;
+        if (columns > int.MaxValue) throw Argument(nameof(bColumns), $"at most {int.MaxValue} - aColumns = {int.MaxValue - aColumns}", bColumns);
         if (columns * rows > int.MaxValue) throw Argument(nameof(rows), $"a row count whose output has at most {int.MaxValue} elements (this one has {columns * rows})", rows);
         return (int)columns;
     }

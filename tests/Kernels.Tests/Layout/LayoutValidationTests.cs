@@ -72,6 +72,8 @@ public sealed class LayoutValidationTests : IDisposable
         Assert.StartsWith("Buffer 'b' must hold a (3 x 3) matrix = 9 elements; got 6.", e.Message);
         e = Assert.Throws<ArgumentOutOfRangeException>(() => _managed.ConcatColumns(a, 4, b, -1, joined, 3));
         Assert.StartsWith("'bColumns' must be a non-negative count; got -1.", e.Message);
+        e = Assert.Throws<ArgumentOutOfRangeException>(() => _managed.ConcatColumns(a, int.MaxValue, b, 1, joined, 0));
+        Assert.StartsWith("'bColumns' must be at most 2147483647 - aColumns = 0; got 1.", e.Message);
     }
 
     [Fact]
