@@ -30,6 +30,8 @@ internal sealed partial class IlgpuKernelSet
         Pooling = new IlgpuPoolingKernels(accelerator);
         Augmentation = new IlgpuAugmentationKernels(accelerator);
         Scaling = new Scaling.IlgpuScalingKernels(accelerator);
+        LoadLayout(accelerator);
+        LoadIndexing(accelerator);
     }
 
     public IlgpuGemmKernels Gemm { get; }
