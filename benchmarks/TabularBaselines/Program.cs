@@ -32,9 +32,8 @@ string markdown = Report.Markdown(tables, settings, args);
 Console.WriteLine(markdown);
 if (settings.WritePath is string path)
 {
-    string? directory = Path.GetDirectoryName(Path.GetFullPath(path));
-    if (directory is not null) Directory.CreateDirectory(directory);
-    File.WriteAllText(path, markdown);
+    // Replaces this app's section of the file (docs/BENCHMARKS.md, say) between its markers, or appends it.
+    MLNet.DeepExtensions.Benchmarks.Shared.MarkdownSection.Write(path, Report.SectionBegin + "\n" + markdown.TrimEnd() + "\n" + Report.SectionEnd + "\n", Report.SectionBegin, Report.SectionEnd);
     Console.Error.WriteLine($"wrote {path}");
 }
 return tables.Any(t => t.Contenders.Any(c => c.Error is not null)) ? 1 : 0;

@@ -6,6 +6,12 @@ namespace MLNet.DeepExtensions.Benchmarks.TabularBaselines;
 /// <summary>The markdown tables: one per task, means over the split seeds, then each seed, RMSE, timings and the goals.</summary>
 internal static class Report
 {
+    /// <summary>The markers around this app's section in a <c>--write</c> file.</summary>
+    public const string SectionBegin = "<!-- tabular-baselines:begin -->";
+
+    /// <summary>See <see cref="SectionBegin"/>.</summary>
+    public const string SectionEnd = "<!-- tabular-baselines:end -->";
+
     public static string Markdown(IReadOnlyList<TableResult> tables, CommandLine settings, string[] args)
     {
         var text = new StringBuilder();
