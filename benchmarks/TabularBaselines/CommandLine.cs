@@ -8,11 +8,12 @@ namespace MLNet.DeepExtensions.Benchmarks.TabularBaselines;
 /// <param name="Epochs">Epochs of the DeepMlp rows, or null for the trainer's default.</param>
 /// <param name="Deep">"Name=Value,..." set on DeepMlpTrainer.Options by reflection, or null for none.</param>
 /// <param name="StandardizeLabelByHand">Regression: also DeepMlp on (y − mean) / std of the training rows, inverted for the metrics.</param>
+/// <param name="ZScore">Also DeepMlp after NormalizeMeanVariance(fixZero: false), the centred z-score.</param>
 /// <param name="WritePath">Markdown file the tables also go to, or null.</param>
-internal sealed record CommandLine(string[]? DataSets, int Seeds, int? Epochs, string? Deep, bool StandardizeLabelByHand, string? WritePath)
+internal sealed record CommandLine(string[]? DataSets, int Seeds, int? Epochs, string? Deep, bool StandardizeLabelByHand, string? WritePath, bool ZScore = false)
 {
     public const string Usage =
-        "usage: TabularBaselines [--datasets NAME,NAME] [--seeds N] [--epochs N] [--deep \"Name=Value,...\"] [--standardize-label-by-hand] [--write FILE]\n" +
+        "usage: TabularBaselines [--datasets NAME,NAME] [--seeds N] [--epochs N] [--deep \"Name=Value,...\"] [--standardize-label-by-hand] [--zscore] [--write FILE]\n" +
         "  data sets: diabetes, biomass, concrete, sacramento, ames (regression); wine, penguins (multiclass); breast_cancer (binary)\n" +
         "  --deep sets public fields of DeepMlpTrainer.Options on the DeepMlp rows, e.g. --deep \"Epochs=100,HiddenLayers=64;32\"";
 
@@ -26,6 +27,11 @@ internal sealed record CommandLine(string[]? DataSets, int Seeds, int? Epochs, s
             if (option == "--standardize-label-by-hand")
             {
                 result = result with { StandardizeLabelByHand = true };
+                continue;
+            }
+            if (option == "--zscore")
+            {
+                result = result with { ZScore = true };
                 continue;
             }
             if (option is not ("--datasets" or "--seeds" or "--epochs" or "--deep" or "--write")) throw new ArgumentException($"Unknown option {option}.\n{Usage}");

@@ -43,6 +43,9 @@ internal static class Contenders
             _ => defaults ? ml.BinaryClassification.Trainers.DeepMlp(labelColumnName: label) : ml.BinaryClassification.Trainers.DeepMlp(DeepOptions(label)),
         };
         IEstimator<ITransformer> Normalize(MLContext ml) => ml.Transforms.NormalizeMeanVariance("Features");
+        // NormalizeMeanVariance's default (fixZero: true) only scales, x / sqrt(mean² + variance), keeping zero at zero:
+        // a column like latitude 38.6 ± 0.15 becomes 1.000 ± 0.004. fixZero: false is the centred z-score (x − mean) / std.
+        IEstimator<ITransformer> ZScore(MLContext ml) => ml.Transforms.NormalizeMeanVariance("Features", fixZero: false);
 
         var list = new List<Contender>();
         switch (task)
@@ -62,10 +65,12 @@ internal static class Contenders
         }
         list.Add(new(RawDeep, Deep));
         list.Add(new(NormalizedDeep, (ml, label) => Normalize(ml).Append(Deep(ml, label))));
+        if (settings.ZScore) list.Add(new(ZScoredDeep, (ml, label) => ZScore(ml).Append(Deep(ml, label))));
         if (task == TabularTask.Regression && settings.StandardizeLabelByHand)
         {
             list.Add(new(RawDeepByHand, Deep, StandardizeLabelByHand: true));
             list.Add(new(NormalizedDeepByHand, (ml, label) => Normalize(ml).Append(Deep(ml, label)), StandardizeLabelByHand: true));
+            if (settings.ZScore) list.Add(new(ZScoredDeepByHand, (ml, label) => ZScore(ml).Append(Deep(ml, label)), StandardizeLabelByHand: true));
         }
         return list;
     }
@@ -74,4 +79,6 @@ internal static class Contenders
     public const string NormalizedDeep = "DeepMlp (+NormalizeMeanVariance)";
     public const string RawDeepByHand = "DeepMlp (raw, label standardized by hand)";
     public const string NormalizedDeepByHand = "DeepMlp (+NormalizeMeanVariance, label standardized by hand)";
+    public const string ZScoredDeep = "DeepMlp (+z-score)";
+    public const string ZScoredDeepByHand = "DeepMlp (+z-score, label standardized by hand)";
 }
