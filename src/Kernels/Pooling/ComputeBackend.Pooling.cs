@@ -5,15 +5,16 @@ public abstract partial class ComputeBackend
 {
     /// <summary>
     /// 2-D max pooling over input (batch, channels, height, width): output (batch, channels, Hout, Wout) with
-    /// Hout = ⌊(height + 2·padHeight − poolHeight)/strideHeight⌋ + 1 (likewise Wout) holds each window's maximum, the
-    /// padding counting as −∞ (it never wins; PyTorch's MaxPool2d); argMax (same shape) stores the winner's index
-    /// h·width + w within its image plane, as a float; the first maximum in row-major window order wins ties.
+    /// Hout = ⌊(height + 2·padHeight − poolHeight)/strideHeight⌋ + 1 (likewise Wout; see <see cref="Pooling.Pool2DShape"/>,
+    /// whose constructor validates the dimensions) holds each window's maximum, the padding counting as −∞ (it never
+    /// wins; PyTorch's MaxPool2d); argMax (same shape) stores the winner's index h·width + w within its image plane, as a
+    /// float; the first maximum in row-major window order wins ties.
     /// </summary>
-    /// <exception cref="ArgumentOutOfRangeException">A dimension is invalid (see <see cref="Pooling.Pool2DShape"/>) or a buffer is too short.</exception>
-    public void MaxPool2DForward(DeviceBuffer input, DeviceBuffer output, DeviceBuffer argMax, int batch, int channels, int height, int width,
-        int poolHeight, int poolWidth, int strideHeight, int strideWidth, int padHeight, int padWidth)
+    /// <exception cref="ArgumentOutOfRangeException">A buffer is too short.</exception>
+    /// <exception cref="ArgumentException"><paramref name="shape"/> is <c>default</c> (not made by its constructor).</exception>
+    public void MaxPool2DForward(DeviceBuffer input, DeviceBuffer output, DeviceBuffer argMax, in Pooling.Pool2DShape shape)
     {
-        var shape = new Pooling.Pool2DShape(batch, channels, height, width, poolHeight, poolWidth, strideHeight, strideWidth, padHeight, padWidth);
+        CheckPool2DShape(shape);
         CheckVector(input, shape.InputLength, nameof(input));
         CheckVector(output, shape.OutputLength, nameof(output));
         CheckVector(argMax, shape.OutputLength, nameof(argMax));
@@ -25,10 +26,9 @@ public abstract partial class ComputeBackend
     /// and then receives dOutput[o] at argMax[o] for every output o, so where overlapping windows (stride &lt; pool)
     /// share a winner their gradients add up. Every backend sums in the same fixed order (deterministic).
     /// </summary>
-    public void MaxPool2DBackward(DeviceBuffer dOutput, DeviceBuffer argMax, DeviceBuffer dInput, int batch, int channels, int height, int width,
-        int poolHeight, int poolWidth, int strideHeight, int strideWidth, int padHeight, int padWidth)
+    public void MaxPool2DBackward(DeviceBuffer dOutput, DeviceBuffer argMax, DeviceBuffer dInput, in Pooling.Pool2DShape shape)
     {
-        var shape = new Pooling.Pool2DShape(batch, channels, height, width, poolHeight, poolWidth, strideHeight, strideWidth, padHeight, padWidth);
+        CheckPool2DShape(shape);
         CheckVector(dOutput, shape.OutputLength, nameof(dOutput));
         CheckVector(argMax, shape.OutputLength, nameof(argMax));
         CheckVector(dInput, shape.InputLength, nameof(dInput));
@@ -41,10 +41,9 @@ public abstract partial class ComputeBackend
     /// (poolHeight·poolWidth). Keras' "same"-padded AveragePooling2D divides by the real elements instead; it differs
     /// only at padded borders.
     /// </summary>
-    public void AvgPool2DForward(DeviceBuffer input, DeviceBuffer output, int batch, int channels, int height, int width,
-        int poolHeight, int poolWidth, int strideHeight, int strideWidth, int padHeight, int padWidth)
+    public void AvgPool2DForward(DeviceBuffer input, DeviceBuffer output, in Pooling.Pool2DShape shape)
     {
-        var shape = new Pooling.Pool2DShape(batch, channels, height, width, poolHeight, poolWidth, strideHeight, strideWidth, padHeight, padWidth);
+        CheckPool2DShape(shape);
         CheckVector(input, shape.InputLength, nameof(input));
         CheckVector(output, shape.OutputLength, nameof(output));
         AvgPool2DForwardCore(input, output, shape);
@@ -54,10 +53,9 @@ public abstract partial class ComputeBackend
     /// Backward of <see cref="AvgPool2DForward"/>: dInput (overwritten) = Σ over the windows covering each input element
     /// of dOutput / (poolHeight·poolWidth).
     /// </summary>
-    public void AvgPool2DBackward(DeviceBuffer dOutput, DeviceBuffer dInput, int batch, int channels, int height, int width,
-        int poolHeight, int poolWidth, int strideHeight, int strideWidth, int padHeight, int padWidth)
+    public void AvgPool2DBackward(DeviceBuffer dOutput, DeviceBuffer dInput, in Pooling.Pool2DShape shape)
     {
-        var shape = new Pooling.Pool2DShape(batch, channels, height, width, poolHeight, poolWidth, strideHeight, strideWidth, padHeight, padWidth);
+        CheckPool2DShape(shape);
         CheckVector(dOutput, shape.OutputLength, nameof(dOutput));
         CheckVector(dInput, shape.InputLength, nameof(dInput));
         AvgPool2DBackwardCore(dOutput, dInput, shape);
@@ -79,6 +77,15 @@ public abstract partial class ComputeBackend
         CheckMatrix(dOutput, batch, channels, nameof(dOutput));
         CheckMatrix(dInput, batch * channels, area, nameof(dInput));
         GlobalAvgPoolBackwardCore(dOutput, dInput, batch * channels, area);
+    }
+
+    // default(Pool2DShape) skips the constructor's checks; every shape its constructor made has a positive window.
+    private static void CheckPool2DShape(in Pooling.Pool2DShape shape)
+    {
+        if (shape.PoolHeight <= 0)
+        {
+            throw new ArgumentException($"The {nameof(Pooling.Pool2DShape)} must be made by its constructor (got default: {shape}).", nameof(shape));
+        }
     }
 
     // Returns height·width once the four dimensions are valid and the tensor fits int indexing.

@@ -1,4 +1,5 @@
 using System.Globalization;
+using MLNet.DeepExtensions.Kernels.Pooling;
 
 namespace MLNet.DeepExtensions.Kernels.Tests.Parity;
 
@@ -492,14 +493,14 @@ public abstract partial class BackendParityTests : IDisposable
         Twin input = Upload(data);
         Twin output = Upload(Enumerable.Repeat(float.NaN, outputLength).ToArray()); // written, never read
         Twin argMax = Allocate(outputLength);
-        Candidate.MaxPool2DForward(input.C, output.C, argMax.C, batch, channels, height, width, poolH, poolW, strideH, strideW, padH, padW);
-        Oracle.MaxPool2DForward(input.O, output.O, argMax.O, batch, channels, height, width, poolH, poolW, strideH, strideW, padH, padW);
+        Candidate.MaxPool2DForward(input.C, output.C, argMax.C, new Pool2DShape(batch, channels, height, width, poolH, poolW, strideH, strideW, padH, padW));
+        Oracle.MaxPool2DForward(input.O, output.O, argMax.O, new Pool2DShape(batch, channels, height, width, poolH, poolW, strideH, strideW, padH, padW));
         CompareExact("MaxPool2DForward", output, outputLength);
         CompareExact("MaxPool2DForward argMax", argMax, outputLength);
         Twin dOutput = Upload(RandomArray(rng, outputLength));
         Twin dInput = Upload(RandomArray(rng, inputLength)); // stale values must be overwritten
-        Candidate.MaxPool2DBackward(dOutput.C, argMax.C, dInput.C, batch, channels, height, width, poolH, poolW, strideH, strideW, padH, padW);
-        Oracle.MaxPool2DBackward(dOutput.O, argMax.O, dInput.O, batch, channels, height, width, poolH, poolW, strideH, strideW, padH, padW);
+        Candidate.MaxPool2DBackward(dOutput.C, argMax.C, dInput.C, new Pool2DShape(batch, channels, height, width, poolH, poolW, strideH, strideW, padH, padW));
+        Oracle.MaxPool2DBackward(dOutput.O, argMax.O, dInput.O, new Pool2DShape(batch, channels, height, width, poolH, poolW, strideH, strideW, padH, padW));
         Compare("MaxPool2DBackward", dInput, inputLength);
     }
 
@@ -513,13 +514,13 @@ public abstract partial class BackendParityTests : IDisposable
         int outputLength = batch * channels * outH * outW;
         Twin input = Upload(RandomArray(rng, inputLength));
         Twin output = Upload(Enumerable.Repeat(float.NaN, outputLength).ToArray());
-        Candidate.AvgPool2DForward(input.C, output.C, batch, channels, height, width, poolH, poolW, strideH, strideW, padH, padW);
-        Oracle.AvgPool2DForward(input.O, output.O, batch, channels, height, width, poolH, poolW, strideH, strideW, padH, padW);
+        Candidate.AvgPool2DForward(input.C, output.C, new Pool2DShape(batch, channels, height, width, poolH, poolW, strideH, strideW, padH, padW));
+        Oracle.AvgPool2DForward(input.O, output.O, new Pool2DShape(batch, channels, height, width, poolH, poolW, strideH, strideW, padH, padW));
         Compare("AvgPool2DForward", output, outputLength);
         Twin dOutput = Upload(RandomArray(rng, outputLength));
         Twin dInput = Upload(RandomArray(rng, inputLength));
-        Candidate.AvgPool2DBackward(dOutput.C, dInput.C, batch, channels, height, width, poolH, poolW, strideH, strideW, padH, padW);
-        Oracle.AvgPool2DBackward(dOutput.O, dInput.O, batch, channels, height, width, poolH, poolW, strideH, strideW, padH, padW);
+        Candidate.AvgPool2DBackward(dOutput.C, dInput.C, new Pool2DShape(batch, channels, height, width, poolH, poolW, strideH, strideW, padH, padW));
+        Oracle.AvgPool2DBackward(dOutput.O, dInput.O, new Pool2DShape(batch, channels, height, width, poolH, poolW, strideH, strideW, padH, padW));
         Compare("AvgPool2DBackward", dInput, inputLength);
     }
 
@@ -530,7 +531,7 @@ public abstract partial class BackendParityTests : IDisposable
         // element, so count_include_pad = True gives 4/4 = 1 (False would give 4).
         Twin input = Upload([4f]);
         Twin output = Allocate(4);
-        Candidate.AvgPool2DForward(input.C, output.C, 1, 1, 1, 1, 2, 2, 1, 1, 1, 1);
+        Candidate.AvgPool2DForward(input.C, output.C, new Pool2DShape(1, 1, 1, 1, 2, 2, 1, 1, 1, 1));
         Assert.Equal(new[] { 1f, 1f, 1f, 1f }, DownloadCandidate(output, 4));
     }
 
