@@ -3,6 +3,7 @@ using System.Globalization;
 using MLNet.DeepExtensions.Benchmarks.Shared;
 using MLNet.DeepExtensions.Kernels.Backends;
 using MLNet.DeepExtensions.Kernels;
+using MLNet.DeepExtensions.Kernels.Pooling;
 
 namespace MLNet.DeepExtensions.Benchmarks;
 
@@ -44,8 +45,8 @@ internal static class CnnProfileBenchmark
         var w3 = Buffer(128 * 3136); var b3 = Buffer(128); var z3 = Buffer(Batch * 128); var h3 = Buffer(Batch * 128);
         var dw3 = Buffer(128 * 3136); var dh3 = Buffer(Batch * 128);
         var parameters = Buffer(422_000); var gradients = Buffer(422_000); var m = Buffer(422_000); var v = Buffer(422_000);
-        backend.MaxPool2DForward(r1, q1, arg1, Batch, 32, 28, 28, 2, 2, 2, 2, 0, 0);
-        backend.MaxPool2DForward(r2, q2, arg2, Batch, 64, 14, 14, 2, 2, 2, 2, 0, 0);
+        backend.MaxPool2DForward(r1, q1, arg1, new Pool2DShape(Batch, 32, 28, 28, 2, 2, 2, 2, 0, 0));
+        backend.MaxPool2DForward(r2, q2, arg2, new Pool2DShape(Batch, 64, 14, 14, 2, 2, 2, 2, 0, 0));
         var relu = Activation.Default(ActivationKind.Relu);
         var adam = new OptimizerStepParameters { LearningRate = 1e-3f, Beta1 = 0.9f, Beta2 = 0.999f, Epsilon = 1e-8f, BiasCorrection1 = 0.1f, BiasCorrection2 = 0.001f };
 
@@ -53,18 +54,18 @@ internal static class CnnProfileBenchmark
         {
             ("conv1 forward (+bias)", () => backend.Conv2DForward(x, w1, b1, y1, conv1)),
             ("relu1 forward", () => backend.ActivationForward(relu, y1, r1, a1)),
-            ("pool1 forward", () => backend.MaxPool2DForward(r1, q1, arg1, Batch, 32, 28, 28, 2, 2, 2, 2, 0, 0)),
+            ("pool1 forward", () => backend.MaxPool2DForward(r1, q1, arg1, new Pool2DShape(Batch, 32, 28, 28, 2, 2, 2, 2, 0, 0))),
             ("conv2 forward (+bias)", () => backend.Conv2DForward(q1, w2, b2, y2, conv2)),
             ("relu2 forward", () => backend.ActivationForward(relu, y2, r2, a2)),
-            ("pool2 forward", () => backend.MaxPool2DForward(r2, q2, arg2, Batch, 64, 14, 14, 2, 2, 2, 2, 0, 0)),
+            ("pool2 forward", () => backend.MaxPool2DForward(r2, q2, arg2, new Pool2DShape(Batch, 64, 14, 14, 2, 2, 2, 2, 0, 0))),
             ("fc1 forward (3136→128, bias, ReLU)", () => backend.DenseForward(q2, w3, b3, relu, z3, h3, Batch, 128, 3136)),
             ("fc1 backward weight (dW = dYᵀ·X)", () => backend.Gemm(true, false, 128, 3136, Batch, 1f, dh3, q2, 1f, dw3)),
             ("fc1 backward input (dX = dY·W)", () => backend.Gemm(false, false, Batch, 3136, 128, 1f, dh3, w3, 0f, dq2)),
-            ("pool2 backward", () => backend.MaxPool2DBackward(dq2, arg2, dr2, Batch, 64, 14, 14, 2, 2, 2, 2, 0, 0)),
+            ("pool2 backward", () => backend.MaxPool2DBackward(dq2, arg2, dr2, new Pool2DShape(Batch, 64, 14, 14, 2, 2, 2, 2, 0, 0))),
             ("relu2 backward", () => backend.ActivationBackward(relu, y2, r2, dr2, dr2, a2)),
             ("conv2 backward weight (+bias)", () => backend.Conv2DBackwardWeight(q1, dr2, dw2, db2, conv2)),
             ("conv2 backward input", () => backend.Conv2DBackwardInput(dr2, w2, dq1, conv2)),
-            ("pool1 backward", () => backend.MaxPool2DBackward(dq1, arg1, dr1, Batch, 32, 28, 28, 2, 2, 2, 2, 0, 0)),
+            ("pool1 backward", () => backend.MaxPool2DBackward(dq1, arg1, dr1, new Pool2DShape(Batch, 32, 28, 28, 2, 2, 2, 2, 0, 0))),
             ("relu1 backward", () => backend.ActivationBackward(relu, y1, r1, dr1, dr1, a1)),
             ("conv1 backward weight (+bias)", () => backend.Conv2DBackwardWeight(x, dr1, dw1, db1, conv1)),
             ("Adam step (422k parameters)", () => backend.OptimizerStep(OptimizerKind.Adam, adam, parameters, gradients, m, v, 422_000)),

@@ -15,6 +15,8 @@ namespace MLNet.DeepExtensions.Kernels.Backends;
 /// Every ILGPU kernel of the backend, compiled and loaded once per accelerator when the backend is created
 /// (ILGPU's CreateReduction pattern); no call ever loads a kernel.
 /// </summary>
+/// <remarks>Each op family declares its kernels' property in <c>&lt;Family&gt;/IlgpuKernelSet.&lt;Family&gt;.cs</c>; the
+/// constructor loads them, one line per family.</remarks>
 internal sealed partial class IlgpuKernelSet
 {
     public IlgpuKernelSet(Accelerator accelerator)
@@ -33,15 +35,4 @@ internal sealed partial class IlgpuKernelSet
         LoadLayout(accelerator);
         LoadIndexing(accelerator);
     }
-
-    public IlgpuGemmKernels Gemm { get; }
-    public IlgpuElementwiseKernels Elementwise { get; }
-    public IlgpuReductionKernels Reductions { get; }
-    public IlgpuLossKernels Losses { get; }
-    public IlgpuNormalizationKernels Normalization { get; }
-    public IlgpuBatchNorm2DKernels BatchNorm2D { get; }
-    public IlgpuOptimizerKernels Optimizers { get; }
-    public IlgpuConvolutionKernels Convolution { get; }
-    public IlgpuPoolingKernels Pooling { get; }
-    public IlgpuAugmentationKernels Augmentation { get; }
 }

@@ -94,6 +94,10 @@ public readonly record struct Pool2DShape
         return (Math.Max(first, 0), Math.Min(first + PoolWidth, Width));
     }
 
+    /// <summary>The same pooling for <paramref name="batch"/> images (a smaller last minibatch).</summary>
+    public Pool2DShape WithBatch(int batch) =>
+        new(batch, Channels, Height, Width, PoolHeight, PoolWidth, StrideHeight, StrideWidth, PadHeight, PadWidth);
+
     /// <summary>N·C: the number of image planes, each pooled on its own.</summary>
     public int Planes => Batch * Channels;
     /// <summary>Elements of the input tensor, N·C·H·W.</summary>

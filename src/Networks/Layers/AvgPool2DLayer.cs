@@ -33,7 +33,7 @@ public sealed class AvgPool2DLayer : Pool2DLayer
     public override DeviceBuffer Forward(DeviceBuffer input, int batchSize, in ForwardContext context)
     {
         CheckBatch(batchSize);
-        Backend.AvgPool2DForward(input, _output, batchSize, Channels, Height, Width, PoolSize, PoolSize, Stride, Stride, Padding, Padding);
+        Backend.AvgPool2DForward(input, _output, Shape.WithBatch(batchSize));
         return _output;
     }
 
@@ -43,7 +43,7 @@ public sealed class AvgPool2DLayer : Pool2DLayer
     {
         CheckBatch(batchSize);
         if (!computeInputGradient) return null;
-        Backend.AvgPool2DBackward(dOutput, _dInput, batchSize, Channels, Height, Width, PoolSize, PoolSize, Stride, Stride, Padding, Padding);
+        Backend.AvgPool2DBackward(dOutput, _dInput, Shape.WithBatch(batchSize));
         return _dInput;
     }
 }

@@ -34,7 +34,7 @@ public sealed class MaxPool2DLayer : Pool2DLayer
     public override DeviceBuffer Forward(DeviceBuffer input, int batchSize, in ForwardContext context)
     {
         CheckBatch(batchSize);
-        Backend.MaxPool2DForward(input, _output, _argMax, batchSize, Channels, Height, Width, PoolSize, PoolSize, Stride, Stride, Padding, Padding);
+        Backend.MaxPool2DForward(input, _output, _argMax, Shape.WithBatch(batchSize));
         return _output;
     }
 
@@ -44,7 +44,7 @@ public sealed class MaxPool2DLayer : Pool2DLayer
     {
         CheckBatch(batchSize);
         if (!computeInputGradient) return null;
-        Backend.MaxPool2DBackward(dOutput, _argMax, _dInput, batchSize, Channels, Height, Width, PoolSize, PoolSize, Stride, Stride, Padding, Padding);
+        Backend.MaxPool2DBackward(dOutput, _argMax, _dInput, Shape.WithBatch(batchSize));
         return _dInput;
     }
 }

@@ -43,6 +43,9 @@ public abstract class Pool2DLayer : Layer
     /// <summary>W of the input (after Build).</summary>
     protected int Width { get; private set; }
 
+    /// <summary>The pooling of one sample (after Build); <see cref="Pool2DShape.WithBatch"/> gives each call's shape.</summary>
+    protected Pool2DShape Shape { get; private set; }
+
     /// <inheritdoc/>
     protected sealed override TensorShape BuildCore(TensorShape inputShape, ParameterStore parameters)
     {
@@ -56,6 +59,7 @@ public abstract class Pool2DLayer : Layer
         {
             throw new ArgumentException($"{Describe()} layer '{Name}' cannot pool input shape {inputShape}: {e.Message}", nameof(inputShape), e);
         }
+        Shape = shape;
         return new TensorShape(Channels, shape.OutputHeight, shape.OutputWidth);
     }
 

@@ -1,3 +1,5 @@
+using MLNet.DeepExtensions.Kernels.Pooling;
+
 namespace MLNet.DeepExtensions.Kernels.Tests.Parity;
 
 /// <summary>
@@ -90,21 +92,21 @@ public abstract partial class BackendParityTests
         Twin input = Upload(Enumerable.Range(0, inputLength).Select(_ => rng.Next(5) - 2f).ToArray());
         Twin output = Upload(Enumerable.Repeat(float.NaN, outputLength).ToArray());
         Twin argMax = Allocate(outputLength);
-        Candidate.MaxPool2DForward(input.C, output.C, argMax.C, batch, channels, height, width, pool, pool, stride, stride, pad, pad);
-        Oracle.MaxPool2DForward(input.O, output.O, argMax.O, batch, channels, height, width, pool, pool, stride, stride, pad, pad);
+        Candidate.MaxPool2DForward(input.C, output.C, argMax.C, new Pool2DShape(batch, channels, height, width, pool, pool, stride, stride, pad, pad));
+        Oracle.MaxPool2DForward(input.O, output.O, argMax.O, new Pool2DShape(batch, channels, height, width, pool, pool, stride, stride, pad, pad));
         CompareExact("MaxPool2DForward", output, outputLength);
         CompareExact("MaxPool2DForward argMax", argMax, outputLength);
         Twin dOutput = Upload(RandomArray(rng, outputLength));
         Twin dInput = Upload(RandomArray(rng, inputLength));
-        Candidate.MaxPool2DBackward(dOutput.C, argMax.C, dInput.C, batch, channels, height, width, pool, pool, stride, stride, pad, pad);
-        Oracle.MaxPool2DBackward(dOutput.O, argMax.O, dInput.O, batch, channels, height, width, pool, pool, stride, stride, pad, pad);
+        Candidate.MaxPool2DBackward(dOutput.C, argMax.C, dInput.C, new Pool2DShape(batch, channels, height, width, pool, pool, stride, stride, pad, pad));
+        Oracle.MaxPool2DBackward(dOutput.O, argMax.O, dInput.O, new Pool2DShape(batch, channels, height, width, pool, pool, stride, stride, pad, pad));
         Compare("MaxPool2DBackward", dInput, inputLength);
 
-        Candidate.AvgPool2DForward(input.C, output.C, batch, channels, height, width, pool, pool, stride, stride, pad, pad);
-        Oracle.AvgPool2DForward(input.O, output.O, batch, channels, height, width, pool, pool, stride, stride, pad, pad);
+        Candidate.AvgPool2DForward(input.C, output.C, new Pool2DShape(batch, channels, height, width, pool, pool, stride, stride, pad, pad));
+        Oracle.AvgPool2DForward(input.O, output.O, new Pool2DShape(batch, channels, height, width, pool, pool, stride, stride, pad, pad));
         Compare("AvgPool2DForward", output, outputLength);
-        Candidate.AvgPool2DBackward(dOutput.C, dInput.C, batch, channels, height, width, pool, pool, stride, stride, pad, pad);
-        Oracle.AvgPool2DBackward(dOutput.O, dInput.O, batch, channels, height, width, pool, pool, stride, stride, pad, pad);
+        Candidate.AvgPool2DBackward(dOutput.C, dInput.C, new Pool2DShape(batch, channels, height, width, pool, pool, stride, stride, pad, pad));
+        Oracle.AvgPool2DBackward(dOutput.O, dInput.O, new Pool2DShape(batch, channels, height, width, pool, pool, stride, stride, pad, pad));
         Compare("AvgPool2DBackward", dInput, inputLength);
 
         Twin pooled = Allocate(batch * channels);
@@ -135,8 +137,8 @@ public abstract partial class BackendParityTests
         int outH = (height - pool) / stride + 1, outW = (width - pool) / stride + 1;
         Twin output = Allocate(outH * outW);
         Twin argMax = Allocate(outH * outW);
-        Candidate.MaxPool2DForward(input.C, output.C, argMax.C, 1, 1, height, width, pool, pool, stride, stride, 0, 0);
-        Oracle.MaxPool2DForward(input.O, output.O, argMax.O, 1, 1, height, width, pool, pool, stride, stride, 0, 0);
+        Candidate.MaxPool2DForward(input.C, output.C, argMax.C, new Pool2DShape(1, 1, height, width, pool, pool, stride, stride, 0, 0));
+        Oracle.MaxPool2DForward(input.O, output.O, argMax.O, new Pool2DShape(1, 1, height, width, pool, pool, stride, stride, 0, 0));
         CompareExact("MaxPool2DForward argMax with NaN", argMax, outH * outW);
         float[] expected = new float[outH * outW];
         Oracle.Download(output.O, expected);

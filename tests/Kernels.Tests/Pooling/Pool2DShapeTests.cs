@@ -49,8 +49,28 @@ public sealed class Pool2DShapeTests
         using var backend = new ManagedCpuBackend(numberOfThreads: 1);
         using DeviceBuffer input = backend.Allocate(2 * 7 * 5), output = backend.Allocate(2 * 3 * 2 - 1), argMax = backend.Allocate(12);
         var e = Assert.Throws<ArgumentOutOfRangeException>(() =>
-            backend.MaxPool2DForward(input, output, argMax, 2, 1, 7, 5, 2, 2, 2, 2, 0, 0));
+            backend.MaxPool2DForward(input, output, argMax, new Pool2DShape(2, 1, 7, 5, 2, 2, 2, 2, 0, 0)));
         Assert.Equal("output", e.ParamName);
         Assert.StartsWith("Buffer 'output' needs at least 12 elements; got 11.", e.Message);
+    }
+
+    [Fact]
+    public void TheBackendRejectsADefaultShape()
+    {
+        using var backend = new ManagedCpuBackend(numberOfThreads: 1);
+        using DeviceBuffer input = backend.Allocate(4), output = backend.Allocate(4);
+        var e = Assert.Throws<ArgumentException>(() => backend.AvgPool2DForward(input, output, default(Pool2DShape)));
+        Assert.Equal("shape", e.ParamName);
+        Assert.StartsWith("The Pool2DShape must be made by its constructor (got default: ", e.Message);
+    }
+
+    [Fact]
+    public void WithBatchKeepsTheWindowAndChangesOnlyTheBatch()
+    {
+        var one = new Pool2DShape(1, 3, 9, 6, 3, 2, 2, 1, 1, 1);
+        var five = one.WithBatch(5);
+        Assert.Equal(new Pool2DShape(5, 3, 9, 6, 3, 2, 2, 1, 1, 1), five);
+        Assert.Equal(5 * one.OutputLength, five.OutputLength);
+        Assert.Throws<ArgumentOutOfRangeException>(() => one.WithBatch(-1));
     }
 }
