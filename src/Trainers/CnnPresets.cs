@@ -7,8 +7,8 @@ public static class CnnPresets
     /// <param name="architecture">The preset.</param>
     /// <param name="activation">Activation after each convolution and hidden dense layer.</param>
     /// <param name="dropoutRate">
-    /// Dropout on the features the output layer reads: after each hidden dense layer (LeNet5, SmallVgg), after the global
-    /// average pooling (SmallResNet); 0 for none.
+    /// Dropout after each hidden dense layer (LeNet5, SmallVgg) or after the global average pooling (SmallResNet, which
+    /// has no hidden dense layer), so the output layer reads dropped-out features in every preset; 0 for none.
     /// </param>
     public static IReadOnlyList<CnnLayer> Layers(CnnArchitecture architecture, ActivationKind activation = ActivationKind.Relu, float dropoutRate = 0f) => architecture switch
     {

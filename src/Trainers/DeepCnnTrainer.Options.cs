@@ -14,10 +14,11 @@ public sealed partial class DeepCnnTrainer
     /// each activation and dropout goes itself, so there they must keep their defaults (ReLU, 0): a different value is
     /// rejected when the trainer is created, rather than silently ignored; write <see cref="CnnLayer.Activation"/> and
     /// <see cref="CnnLayer.Dropout"/> into the list instead.</para>
-    /// <para>Every preset applies DropoutRate to the features the output layer reads: after the hidden dense layers of
-    /// LeNet5 and SmallVgg, and after the global average pooling of SmallResNet (which has no hidden dense layer). One
-    /// option then acts on whichever preset is chosen, as an ML.NET user would expect of a shared option, and in the
-    /// place Keras' EfficientNet puts its top dropout; the residual blocks themselves stay dropout-free, as in ResNet.</para>
+    /// <para>Every preset applies DropoutRate: after each hidden dense layer of LeNet5 and SmallVgg, and after the global
+    /// average pooling of SmallResNet, which has no hidden dense layer. So the output layer reads dropped-out features
+    /// whichever preset is chosen, as an ML.NET user would expect of an option shared by all of them (SmallResNet used to
+    /// ignore it), in the place Keras' EfficientNet puts its top dropout; the residual blocks stay dropout-free, as in
+    /// ResNet.</para>
     /// </remarks>
     public sealed class Options : DeepTrainerOptions
     {

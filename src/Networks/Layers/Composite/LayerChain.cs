@@ -114,7 +114,10 @@ internal sealed class LayerChain : IDisposable
         }
     }
 
-    /// <summary>Names each layer "{prefix}.{local name}", or its local name when <paramref name="prefix"/> is empty; a container renames its own inner layers in turn.</summary>
+    /// <summary>
+    /// Names each layer "{prefix}.{local name}", or its local name when <paramref name="prefix"/> is empty; a container
+    /// renames its own inner layers in turn. The local names come from <see cref="AssignLocalNames"/>, called once first.
+    /// </summary>
     public void ApplyNames(string prefix)
     {
         for (int i = 0; i < _layers.Length; i++) _layers[i].Name = prefix.Length == 0 ? _localNames[i] : $"{prefix}.{_localNames[i]}";
