@@ -11,7 +11,8 @@ namespace MLNet.DeepExtensions.Networks;
 /// </summary>
 public sealed class Sequential : IDisposable
 {
-    private readonly Layer[] _layers;
+    // Naming, build, workspaces, forward, backward, summary rows and disposal of the layers.
+    private readonly LayerChain _chain;
     private DeviceBuffer? _predictInput;
 
     /// <summary>Creates the model from its layers, first to last.</summary>
@@ -19,17 +20,14 @@ public sealed class Sequential : IDisposable
     {
         ArgumentNullException.ThrowIfNull(layers);
         if (layers.Length == 0) throw new ArgumentException("A sequential model needs at least one layer; got none.", nameof(layers));
-        for (int i = 0; i < layers.Length; i++)
-        {
-            if (layers[i] is null) throw new ArgumentNullException(nameof(layers), $"Layer {i} is null.");
-        }
-        if (layers.Distinct().Count() != layers.Length) throw new ArgumentException("The same layer instance appears twice in the model; create a new layer for each position.", nameof(layers));
-        _layers = layers;
-        NameLayers();
+        _chain = new LayerChain(layers, nameof(layers), fuseDenseActivation: true);
+        LayerChain.RequireDistinctInstances("the model", nameof(layers), _chain);
+        LayerChain.AssignLocalNames(_ => "Two layers have the same name; layer names must be unique.", _chain);
+        _chain.ApplyNames("");
     }
 
     /// <summary>The layers, first to last.</summary>
-    public IReadOnlyList<Layer> Layers => _layers;
+    public IReadOnlyList<Layer> Layers => _chain.Layers;
 
     /// <summary>Parameters of every layer (after <see cref="Build"/>).</summary>
     public ParameterStore Parameters { get; } = new();
@@ -41,7 +39,7 @@ public sealed class Sequential : IDisposable
     public TensorShape InputShape { get; private set; } = null!;
 
     /// <summary>Shape of one output sample (after <see cref="Build"/>).</summary>
-    public TensorShape OutputShape => _layers[^1].OutputShape;
+    public TensorShape OutputShape => _chain.OutputShape;
 
     /// <summary>Seed used for initialization and for the per-step dropout seeds.</summary>
     public int Seed { get; private set; }
@@ -50,7 +48,7 @@ public sealed class Sequential : IDisposable
     public bool IsBuilt => InputShape is not null;
 
     /// <summary>Largest batch the workspaces currently hold.</summary>
-    public int Capacity { get; private set; }
+    public int Capacity => _chain.Capacity;
 
     /// <summary>Number of trainable scalars.</summary>
     public int ParameterCount => Parameters.TrainableCount;
@@ -64,12 +62,7 @@ public sealed class Sequential : IDisposable
         ArgumentNullException.ThrowIfNull(backend);
         ArgumentNullException.ThrowIfNull(inputShape);
         if (IsBuilt) throw new InvalidOperationException($"The model is already built for input {InputShape}.");
-        var shape = inputShape;
-        foreach (var layer in _layers)
-        {
-            layer.Build(shape, Parameters);
-            shape = layer.OutputShape;
-        }
+        _chain.Build(inputShape, Parameters);
         Parameters.Allocate(backend, seed);
         Backend = backend;
         InputShape = inputShape;
@@ -81,9 +74,7 @@ public sealed class Sequential : IDisposable
     public void EnsureCapacity(int batchSize)
     {
         RequireBuilt();
-        if (batchSize <= Capacity) return;
-        foreach (var layer in _layers) layer.Allocate(Backend, batchSize);
-        Capacity = batchSize;
+        _chain.EnsureCapacity(Backend, batchSize);
     }
 
     /// <summary>
@@ -100,20 +91,9 @@ public sealed class Sequential : IDisposable
             throw new ArgumentException($"Input buffer holds {input.Length} values; a batch of {batchSize} samples of shape {InputShape} needs {(long)batchSize * InputShape.Size}.", nameof(input));
         }
         EnsureCapacity(batchSize);
-        var x = input;
-        for (int i = 0; i < _layers.Length; i++)
-        {
-            // Dense → activation runs as one fused op (bias and f applied while the product is in cache).
-            if (_layers[i] is DenseLayer dense && i + 1 < _layers.Length && _layers[i + 1] is ActivationLayer activation)
-            {
-                x = dense.ForwardWithActivation(x, batchSize, activation, training);
-                i++;
-                continue;
-            }
-            var context = new ForwardContext(training, StepSeed(step, i));
-            x = _layers[i].Forward(x, batchSize, context);
-        }
-        return x;
+        // Layer i gets Hash(Hash(seed, step), i): distinct per (seed, step, layer) and identical on every backend.
+        var context = new ForwardContext(training, CounterRandom.Hash((ulong)(uint)Seed, step));
+        return _chain.Forward(input, batchSize, context);
     }
 
     /// <summary>
@@ -123,13 +103,7 @@ public sealed class Sequential : IDisposable
     public DeviceBuffer? Backward(DeviceBuffer dOutput, int batchSize, bool computeInputGradient = false)
     {
         RequireBuilt();
-        var d = dOutput;
-        for (int i = _layers.Length - 1; i >= 0; i--)
-        {
-            bool needInput = i > 0 || computeInputGradient;
-            d = _layers[i].Backward(d!, batchSize, needInput)!;
-        }
-        return computeInputGradient ? d : null;
+        return _chain.Backward(dOutput, batchSize, computeInputGradient);
     }
 
     /// <summary>
@@ -187,55 +161,11 @@ public sealed class Sequential : IDisposable
     /// </summary>
     public string Summary()
     {
-        var rows = new List<(string Name, string Type, Layer Layer)>();
-        foreach (var layer in _layers) AddSummaryRows(rows, layer, "", "");
-        int nameWidth = Math.Max(16, rows.Max(r => r.Name.Length));
         var text = new StringBuilder();
-        text.AppendLine($"{"layer".PadRight(nameWidth)} {"type",-28} {"output",-14} {"params",10}");
-        foreach (var (name, type, layer) in rows)
-        {
-            string output = layer.IsBuilt ? layer.OutputShape.ToString() : "?";
-            long count = Parameters.Parameters.Where(p => p.IsTrainable && p.Name.StartsWith(layer.Name + ".", StringComparison.Ordinal)).Sum(p => (long)p.Size);
-            text.AppendLine($"{name.PadRight(nameWidth)} {type,-28} {output,-14} {count,10:N0}");
-        }
+        _chain.AppendSummary(text, Parameters);
         text.AppendLine($"trainable parameters: {Parameters.TrainableCount:N0}; state: {Parameters.StateCount:N0}");
         if (IsBuilt) text.AppendLine($"input {InputShape}, backend: {Backend.Description}");
         return text.ToString();
-    }
-
-    // A block gets a short type (its Describe lists every inner layer) and its inner layers follow, indented; the
-    // shortcut's are marked as such.
-    private static void AddSummaryRows(List<(string Name, string Type, Layer Layer)> rows, Layer layer, string indent, string mark)
-    {
-        if (layer is not ResidualBlock block)
-        {
-            rows.Add((indent + layer.Name, mark + layer.Describe(), layer));
-            return;
-        }
-        rows.Add((indent + layer.Name, mark + (block.HasIdentityShortcut ? "Residual(identity shortcut)" : "Residual"), layer));
-        foreach (var inner in block.Residual) AddSummaryRows(rows, inner, indent + "  ", "");
-        foreach (var inner in block.Shortcut) AddSummaryRows(rows, inner, indent + "  ", "shortcut: ");
-    }
-
-    // Distinct per (seed, step, layer) and identical on every backend.
-    private ulong StepSeed(long step, int layerIndex) =>
-        CounterRandom.Hash(CounterRandom.Hash((ulong)(uint)Seed, step), layerIndex);
-
-    private void NameLayers()
-    {
-        var used = new HashSet<string>(_layers.Where(l => l.Name.Length > 0).Select(l => l.Name));
-        if (used.Count != _layers.Count(l => l.Name.Length > 0)) throw new ArgumentException("Two layers have the same name; layer names must be unique.");
-        var counters = new Dictionary<string, int>();
-        foreach (var layer in _layers.Where(l => l.Name.Length == 0))
-        {
-            string name;
-            do
-            {
-                counters[layer.Kind] = counters.GetValueOrDefault(layer.Kind) + 1;
-                name = $"{layer.Kind}_{counters[layer.Kind]}";
-            } while (!used.Add(name));
-            layer.Name = name;
-        }
     }
 
     private void RequireBuilt()
@@ -246,7 +176,7 @@ public sealed class Sequential : IDisposable
     /// <inheritdoc/>
     public void Dispose()
     {
-        foreach (var layer in _layers) layer.Dispose();
+        _chain.Dispose();
         _predictInput?.Dispose();
         Parameters.Dispose();
     }

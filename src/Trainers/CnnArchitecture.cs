@@ -18,7 +18,7 @@ public enum CnnArchitecture
     /// <summary>
     /// A CIFAR-style ResNet: conv 16@3x3 → BN → activation, three stages of two basic residual blocks (16, 32, 64
     /// channels; the first block of stages 2 and 3 halves the resolution with a 1x1 stride-2 projection shortcut), then
-    /// global average pooling. About 0.18M parameters.
+    /// global average pooling → dropout (DropoutRate). About 0.18M parameters.
     /// </summary>
     SmallResNet,
 }

@@ -6,12 +6,15 @@ public static class CnnPresets
     /// <summary>The hidden layers of <paramref name="architecture"/> (the trainer adds the output layer).</summary>
     /// <param name="architecture">The preset.</param>
     /// <param name="activation">Activation after each convolution and hidden dense layer.</param>
-    /// <param name="dropoutRate">Dropout after the hidden dense layers; 0 for none.</param>
+    /// <param name="dropoutRate">
+    /// Dropout after each hidden dense layer (LeNet5, SmallVgg) or after the global average pooling (SmallResNet, which
+    /// has no hidden dense layer), so the output layer reads dropped-out features in every preset; 0 for none.
+    /// </param>
     public static IReadOnlyList<CnnLayer> Layers(CnnArchitecture architecture, ActivationKind activation = ActivationKind.Relu, float dropoutRate = 0f) => architecture switch
     {
         CnnArchitecture.LeNet5 => LeNet5(activation, dropoutRate),
         CnnArchitecture.SmallVgg => SmallVgg(activation, dropoutRate),
-        CnnArchitecture.SmallResNet => SmallResNet(activation),
+        CnnArchitecture.SmallResNet => SmallResNet(activation, dropoutRate),
         _ => throw new ArgumentOutOfRangeException(nameof(architecture), $"Unknown CnnArchitecture {architecture}; expected LeNet5, SmallVgg or SmallResNet."),
     };
 
@@ -43,7 +46,7 @@ public static class CnnPresets
         return layers;
     }
 
-    private static List<CnnLayer> SmallResNet(ActivationKind f)
+    private static List<CnnLayer> SmallResNet(ActivationKind f, float dropout)
     {
         var layers = new List<CnnLayer> { CnnLayer.Conv2D(16, 3, padding: 1, useBias: false), CnnLayer.BatchNorm(), CnnLayer.Activation(f) };
         int previous = 16;
@@ -58,6 +61,8 @@ public static class CnnPresets
             }
         }
         layers.Add(CnnLayer.GlobalAvgPool());
+        // On the pooled features, before the output layer, as Keras' EfficientNet applies its top dropout.
+        if (dropout > 0f) layers.Add(CnnLayer.Dropout(dropout));
         return layers;
     }
 

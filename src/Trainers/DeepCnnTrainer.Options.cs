@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace MLNet.DeepExtensions;
 
 public sealed partial class DeepCnnTrainer
@@ -6,6 +8,18 @@ public sealed partial class DeepCnnTrainer
     /// Options of <see cref="DeepCnnTrainer"/>: the shared training options of <see cref="DeepTrainerOptions"/> (the
     /// same names as <see cref="DeepMlpTrainer.Options"/>), the network, the image shape and the augmentation.
     /// </summary>
+    /// <remarks>
+    /// <para><see cref="DeepTrainerOptions.Activation"/> and <see cref="DeepTrainerOptions.DropoutRate"/> shape the
+    /// <see cref="Architecture"/> presets (see <see cref="CnnPresets"/>). A custom <see cref="Layers"/> list says where
+    /// each activation and dropout goes itself, so there they must keep their defaults (ReLU, 0): a different value is
+    /// rejected when the trainer is created, rather than silently ignored; write <see cref="CnnLayer.Activation"/> and
+    /// <see cref="CnnLayer.Dropout"/> into the list instead.</para>
+    /// <para>Every preset applies DropoutRate: after each hidden dense layer of LeNet5 and SmallVgg, and after the global
+    /// average pooling of SmallResNet, which has no hidden dense layer. So the output layer reads dropped-out features
+    /// whichever preset is chosen, as an ML.NET user would expect of an option shared by all of them (SmallResNet used to
+    /// ignore it), in the place Keras' EfficientNet puts its top dropout; the residual blocks stay dropout-free, as in
+    /// ResNet.</para>
+    /// </remarks>
     public sealed class Options : DeepTrainerOptions
     {
         /// <summary>The preset network, used when <see cref="Layers"/> is null. Default LeNet5.</summary>
@@ -37,6 +51,10 @@ public sealed partial class DeepCnnTrainer
 
         private protected override string OptionsName => "DeepCnnTrainer.Options";
 
+        // "DeepCnnTrainer.Options.DropoutRate = 0.3 is not used with a custom Layers list; add CnnLayer.Dropout(0.3f) to Layers instead."
+        private ArgumentOutOfRangeException NotUsedWithCustomLayers(string name, object value, string advice) =>
+            new(name, $"{OptionsName}.{name} = {value} is not used with a custom Layers list; {advice}");
+
         /// <inheritdoc/>
         public override void Validate()
         {
@@ -47,6 +65,17 @@ public sealed partial class DeepCnnTrainer
                 if (Layers.Length == 0) throw Invalid(nameof(Layers), "null (use Architecture) or at least one layer", "an empty array");
                 int bad = Array.IndexOf(Layers, null);
                 if (bad >= 0) throw Invalid(nameof(Layers), "non-null layers", $"Layers[{bad}] = null");
+                // The presets' knobs: a custom list places its own activations and dropouts.
+                if (Activation != Defaults.Activation)
+                {
+                    throw NotUsedWithCustomLayers(nameof(Activation), Activation,
+                        $"add CnnLayer.Activation(ActivationKind.{Activation}) to Layers after each layer it should follow instead.");
+                }
+                if (DropoutRate != 0f)
+                {
+                    string rate = DropoutRate.ToString(CultureInfo.InvariantCulture);
+                    throw NotUsedWithCustomLayers(nameof(DropoutRate), rate, $"add CnnLayer.Dropout({rate}f) to Layers instead.");
+                }
             }
             if (ImageShape is not null && (ImageShape.Length != 3 || ImageShape.Any(d => d <= 0)))
             {

@@ -44,6 +44,12 @@ public abstract class Layer : IDisposable
     {
     }
 
+    /// <summary>The type column of a model summary: <see cref="Describe"/>, or a short form for a container whose inner layers get rows of their own.</summary>
+    internal virtual string SummaryType => Describe();
+
+    /// <summary>The chains of a container layer, each with the mark its summary rows get ("shortcut: "); none for a primitive layer.</summary>
+    internal virtual IEnumerable<(LayerChain Chain, string Mark)> InnerChains => [];
+
     /// <summary>Short lower-case kind used for automatic names ("dense").</summary>
     public abstract string Kind { get; }
 

@@ -46,7 +46,7 @@ public static class OnnxExporter
         string batched = options.BatchDimension ? input : g.Node("Unsqueeze", [input, g.Int64Vector("batch_axis", 0)], "batch_of_one");
         var x = OnnxLayerTensor.Of(batched, model.InputShape);
         var values = new OnnxParameterValues(model.Parameters);
-        foreach (var layer in model.Layers) x = OnnxLayerWriters.Write(g, layer, x, values);
+        x = OnnxLayerWriters.WriteChain(g, model.Layers, x, values);
         OnnxHeads.Write(g, options, x.AsRows(g, "logits").Name, outputs);
         return g;
     }

@@ -47,14 +47,19 @@ internal static class OnnxLayerWriters
         };
     }
 
+    /// <summary>Adds the nodes of a chain of layers (a model, a block's path), each applied to the previous one's output; an empty chain returns <paramref name="x"/>.</summary>
+    public static OnnxLayerTensor WriteChain(OnnxGraphBuilder g, IEnumerable<Layer> layers, OnnxLayerTensor x, OnnxParameterValues values)
+    {
+        foreach (var layer in layers) x = Write(g, layer, x, values);
+        return x;
+    }
+
     // y = F(x) + S(x): both paths start from x, an identity shortcut is x itself. Add needs one layout: the paths'
     // own when they agree (image blocks stay [N, C, H, W]), otherwise both are brought to the block's output shape.
     private static OnnxLayerTensor Residual(OnnxGraphBuilder g, ResidualBlock block, OnnxLayerTensor x, OnnxParameterValues values)
     {
-        var main = x;
-        foreach (var layer in block.Residual) main = Write(g, layer, main, values);
-        var skip = x;
-        foreach (var layer in block.Shortcut) skip = Write(g, layer, skip, values);
+        var main = WriteChain(g, block.Residual, x, values);
+        var skip = WriteChain(g, block.Shortcut, x, values);
         if (!main.SampleDimensions.SequenceEqual(skip.SampleDimensions))
         {
             main = main.As(g, block.OutputShape, $"{block.Name}.residual_output");

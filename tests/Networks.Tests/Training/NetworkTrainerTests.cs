@@ -59,15 +59,26 @@ public sealed class NetworkTrainerTests
         using var backend = new ManagedCpuBackend(1);
         using var model = Mlp(backend, 0);
         var seen = new List<EpochReport>();
-        var history = new NetworkTrainer(new TrainingOptions { Epochs = 4, BatchSize = 16, ValidationFraction = 0.25f, Progress = new SynchronousProgress<EpochReport>(seen.Add) })
+        // The held-out rows (the same seeded split the trainer draws), scored independently of the trainer's evaluation:
+        // the fraction of rows whose predicted class, with the weights of the epoch just reported, is the label.
+        var (_, validation) = data.SplitValidation(0.25f, seed: 0);
+        var accuracies = new List<double>();
+        void Record(EpochReport report)
+        {
+            seen.Add(report);
+            var predicted = model.PredictClasses(validation.Features, validation.Count);
+            accuracies.Add(predicted.Where((c, row) => c == (int)validation.Targets[row]).Count() / (double)validation.Count);
+        }
+        var history = new NetworkTrainer(new TrainingOptions { Epochs = 4, BatchSize = 16, ValidationFraction = 0.25f, Progress = new SynchronousProgress<EpochReport>(Record) })
             .Fit(model, new SoftmaxCrossEntropyLoss(), data);
         Assert.Equal(4, seen.Count);
         Assert.Equal(history.Epochs, seen);
         Assert.Equal([1, 2, 3, 4], seen.Select(r => r.Epoch));
+        Assert.Equal(50, validation.Count);
+        Assert.Equal(accuracies, seen.Select(r => r.ValidationMetric!.Value));
         Assert.All(seen, r =>
         {
             Assert.NotNull(r.ValidationLoss);
-            Assert.InRange(r.ValidationMetric!.Value, 0, 1);
             Assert.Equal("accuracy", r.MetricName);
             Assert.True(r.Seconds > 0 && r.SamplesPerSecond > 0);
             Assert.Equal(1e-3f, r.LearningRate);
