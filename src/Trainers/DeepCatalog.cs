@@ -1,3 +1,4 @@
+using Microsoft.ML.Runtime;
 using MLNet.DeepExtensions;
 using Defaults = MLNet.DeepExtensions.DeepTrainerOptions.Defaults;
 
@@ -113,12 +114,19 @@ public static class DeepCatalog
         LearningRate = learningRate,
     };
 
+    /// <summary>The catalog's MLContext; first checks, once per process, every ML.NET internal this package reaches (<see cref="MlNetInternals"/>).</summary>
+    private static IHostEnvironment HostOf(TrainCatalogBase.CatalogInstantiatorBase catalog)
+    {
+        MlNetInternals.EnsureVerified();
+        return MlNetInternals.EnvironmentOf(catalog);
+    }
+
     private static DeepCnnTrainer Create(TrainCatalogBase.CatalogInstantiatorBase catalog, DeepTask task, DeepCnnTrainer.Options options)
     {
         ArgumentNullException.ThrowIfNull(catalog);
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
-        return new DeepCnnTrainer(CatalogEnvironment.Of(catalog), task, options);
+        return new DeepCnnTrainer(HostOf(catalog), task, options);
     }
 
     private static DeepMlpTrainer Create(TrainCatalogBase.CatalogInstantiatorBase catalog, DeepTask task, DeepMlpTrainer.Options options)
@@ -126,6 +134,6 @@ public static class DeepCatalog
         ArgumentNullException.ThrowIfNull(catalog);
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
-        return new DeepMlpTrainer(CatalogEnvironment.Of(catalog), task, options);
+        return new DeepMlpTrainer(HostOf(catalog), task, options);
     }
 }

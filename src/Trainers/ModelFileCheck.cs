@@ -13,6 +13,7 @@ internal static class ModelFileCheck
     {
         ArgumentNullException.ThrowIfNull(catalog);
         ArgumentException.ThrowIfNullOrEmpty(filePath);
+        MlNetInternals.EnsureVerified();
         if (!File.Exists(filePath)) throw new FileNotFoundException($"Model file '{filePath}' does not exist.", filePath);
         long length = new FileInfo(filePath).Length;
         try

@@ -10,7 +10,7 @@ internal static class ModelLoadProbeRunner
     {
         string features = Path.Combine(folder, "features.csv"), scores = Path.Combine(folder, "scores.csv");
         File.WriteAllLines(features, featureRows.Select(r => string.Join(",", r.Select(v => v.ToString("R", CultureInfo.InvariantCulture)))));
-        string probe = Path.Combine(TestData.RepositoryRoot(), "tests", "ModelLoadProbe", "bin", BuildConfiguration, "net10.0", "ModelLoadProbe.dll");
+        string probe = Path.Combine(ProbeOutputFolder, "ModelLoadProbe.dll");
         Assert.True(File.Exists(probe), $"probe not built at {probe}");
         var start = new ProcessStartInfo("dotnet", [probe, modelPath, features, scores])
         {
@@ -22,6 +22,22 @@ internal static class ModelLoadProbeRunner
         process.WaitForExit();
         Assert.True(process.ExitCode == 0, $"ModelLoadProbe failed ({process.ExitCode}): {errors}");
         return File.ReadAllLines(scores).Select(l => l.Split(',').Select(v => float.Parse(v, CultureInfo.InvariantCulture)).ToArray()).ToArray();
+    }
+
+    /// <summary>
+    /// The probe's build output: the same folder under tests/ModelLoadProbe as this assembly's under tests/Trainers.Tests
+    /// (bin/Release/net10.0, or bin/mlnet-6.0.0/Release/net10.0 in the -p:MlNetVersion=6.0.0 leg).
+    /// </summary>
+    private static string ProbeOutputFolder
+    {
+        get
+        {
+            string tests = Path.Combine(TestData.RepositoryRoot(), "tests");
+            string relative = Path.GetRelativePath(Path.Combine(tests, "Trainers.Tests"), AppContext.BaseDirectory);
+            return relative.StartsWith("..", StringComparison.Ordinal)
+                ? Path.Combine(tests, "ModelLoadProbe", "bin", BuildConfiguration, "net10.0")
+                : Path.Combine(tests, "ModelLoadProbe", relative);
+        }
     }
 
     public static string BuildConfiguration =>

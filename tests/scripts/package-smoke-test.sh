@@ -9,6 +9,10 @@
 #
 #   dotnet pack -c Release -o /tmp/pkgs && tests/scripts/package-smoke-test.sh /tmp/pkgs
 #
+# With MLNET_VERSION set (e.g. MLNET_VERSION=6.0.0), the consumer also references Microsoft.ML and
+# Microsoft.ML.OnnxTransformer at that version, as an app already on a newer ML.NET would (the package depends on the
+# range [5.0.1, 7.0.0), which alone restores 5.0.1).
+#
 # Our packages restore into a private packages folder, so a package of the same version cached by an earlier run is
 # never used; everything else comes from the user's NuGet cache (as a fallback folder) or the registry.
 set -euo pipefail
@@ -92,6 +96,7 @@ using Microsoft.ML.Data;
 using MLNet.DeepExtensions;
 
 const double Threshold = 0.95; // a linear model gets about 0.96, an untrained or broken network far less
+Console.WriteLine($"Microsoft.ML {typeof(MLContext).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyInformationalVersionAttribute), false).Cast<System.Reflection.AssemblyInformationalVersionAttribute>().FirstOrDefault()?.InformationalVersion}");
 var ml = new MLContext(seed: 0);
 var data = ml.Data.LoadFromTextFile<Digit>(Path.Combine(AppContext.BaseDirectory, "data", "digits.csv"), separatorChar: ',', hasHeader: true);
 var split = ml.Data.TrainTestSplit(data, testFraction: 0.2, seed: 0);
@@ -148,4 +153,9 @@ public sealed class Prediction
 CS
 
 dotnet add package MLNet.DeepExtensions --version "$version"
+if [[ -n "${MLNET_VERSION:-}" ]]; then
+    dotnet add package Microsoft.ML --version "$MLNET_VERSION"
+    dotnet add package Microsoft.ML.OnnxTransformer --version "$MLNET_VERSION"
+fi
+dotnet list package --include-transitive | grep -E 'Microsoft\.ML(\.OnnxTransformer|\.OnnxRuntime)? ' || true
 dotnet run -c Release
