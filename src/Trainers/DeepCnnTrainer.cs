@@ -15,7 +15,7 @@ namespace MLNet.DeepExtensions;
 /// <para>Trainer characteristics:</para>
 /// <list type="table">
 /// <item><term>Tasks</term><description>multiclass (key label), binary (Boolean label), regression (Single label)</description></item>
-/// <item><term>Features</term><description>a known-size vector of Single holding channels × height × width values, planar (CHW), as <c>ExtractPixels</c> writes them; scale pixels to about [0, 1] (<c>scaleImage: 1f / 255</c>)</description></item>
+/// <item><term>Features</term><description>a known-size vector of Single holding channels × height × width values, planar (CHW), as <c>ExtractPixels</c> writes them; raw 0-255 pixels are scaled per channel inside the model (<see cref="DeepTrainerOptions.NormalizeFeatures"/> Auto), pixels already in [0, 1] are used as they come</description></item>
 /// <item><term>Image shape</term><description>from the feature column's dimensions (ExtractPixels declares them), else <see cref="Options.ImageShape"/></description></item>
 /// <item><term>Hardware</term><description>a GPU through ILGPU (CUDA/OpenCL) or the managed SIMD CPU backend</description></item>
 /// <item><term>ONNX</term><description>yes: <see cref="DeepNetworkTransformer.ExportOnnx(Stream)"/>, and saved models embed ONNX</description></item>

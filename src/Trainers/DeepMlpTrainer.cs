@@ -14,7 +14,7 @@ namespace MLNet.DeepExtensions;
 /// <para>Trainer characteristics:</para>
 /// <list type="table">
 /// <item><term>Tasks</term><description>multiclass (key label), binary (Boolean label), regression (Single label)</description></item>
-/// <item><term>Normalization</term><description>recommended (scale features to about [0, 1] or unit variance)</description></item>
+/// <item><term>Normalization</term><description>not needed: <see cref="DeepTrainerOptions.NormalizeFeatures"/> (Auto) standardizes raw columns inside the model; regression labels are standardized for training</description></item>
 /// <item><term>Caching</term><description>not needed: the data is read once into memory</description></item>
 /// <item><term>Hardware</term><description>a GPU through ILGPU (CUDA/OpenCL) or the managed SIMD CPU backend</description></item>
 /// <item><term>ONNX</term><description>yes: <see cref="DeepNetworkTransformer.ExportOnnx(Stream)"/>, and saved models embed ONNX</description></item>
