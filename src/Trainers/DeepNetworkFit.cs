@@ -71,7 +71,7 @@ internal static class DeepNetworkFit
 
             var metadata = new Dictionary<string, string>();
             var layers = new List<Layer>();
-            var (standardize, reason) = FeatureStatistics.Decide(o.NormalizeFeatures, trainData.Schema[o.FeatureColumnName], train);
+            var (standardize, reason) = FeatureStatistics.Decide(o.NormalizeFeatures, train);
             if (standardize)
             {
                 var (mean, deviation) = FeatureStatistics.Of(train, shape);

@@ -80,8 +80,7 @@ public abstract class DeepTrainerOptions
     /// <summary>
     /// Scaling of the input columns, learned from the training rows and folded into the network as its first layer
     /// (so the saved model and the ONNX export take the raw columns): Standardize ((x − mean) / σ per column; x / σ per
-    /// channel for images), None, or Auto: standardize unless the column is marked normalized by an
-    /// <c>ml.Transforms.Normalize…</c> transform or every value already lies in [−1, 1]. Default Auto.
+    /// channel for images), None, or Auto: standardize unless every training value already lies in [−1, 1]. Default Auto.
     /// </summary>
     public FeatureNormalization NormalizeFeatures = Defaults.NormalizeFeatures;
 

@@ -4,9 +4,9 @@ namespace MLNet.DeepExtensions;
 public enum FeatureNormalization
 {
     /// <summary>
-    /// Standardize when the columns need it: not when the feature column is already marked normalized (ML.NET's
-    /// IsNormalized annotation, set by every <c>ml.Transforms.Normalize…</c> transform), nor when every training value
-    /// lies in [−1, 1] (pixels / 255, flags); otherwise as <see cref="Standardize"/>. The trainer logs what it chose.
+    /// Standardize when the features need it: not when every training value already lies in [−1, 1] (pixels / 255,
+    /// flags, min-max scaled columns); otherwise as <see cref="Standardize"/> (also after ML.NET's NormalizeMeanVariance,
+    /// which does not center by default). The trainer logs what it chose.
     /// </summary>
     Auto,
 

@@ -125,7 +125,8 @@ public sealed class DeepScalingTests
         var deep = rawModel.LastTransformer;
         Assert.StartsWith($"Standardization({Width}) Dense(256)", deep.Network.Architecture);
         var afterNormalizer = normalizedModel.LastTransformer;
-        Assert.StartsWith("Dense(256)", afterNormalizer.Network.Architecture); // Auto sees the IsNormalized annotation
+        // NormalizeMeanVariance only rescales (it does not center by default): Auto still standardizes, and the result is the raw columns' one.
+        Assert.StartsWith($"Standardization({Width}) Dense(256)", afterNormalizer.Network.Architecture);
 
         // The exported network takes the raw columns.
         using var stream = new MemoryStream();
