@@ -55,7 +55,7 @@ internal static class DeepNetworkFit
             throw new ArgumentOutOfRangeException(nameof(o.EarlyStoppingPatience),
                 $"{optionsName}.EarlyStoppingPatience = {o.EarlyStoppingPatience} needs validation data: pass a validation set to Fit or set ValidationFraction > 0.");
         }
-        var labels = head.Outputs(classes) > 1 ? LabelKeyValues.Read(trainData.Schema[o.LabelColumnName], classes) : null;
+        var labels = head.LabelValues(trainData.Schema[o.LabelColumnName], classes);
 
         using var channel = host.Start("Training");
         void Log(string line) => channel.Info(MessageSensitivity.None, line);

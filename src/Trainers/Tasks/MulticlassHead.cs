@@ -23,6 +23,8 @@ internal sealed class MulticlassHead : TaskHead
 
     protected override int ClassCount(LabelColumn label) => (int)label.KeyCount;
 
+    public override LabelKeyValues? LabelValues(DataViewSchema.Column label, int classes) => LabelKeyValues.Read(label, classes);
+
     public override Func<float> TargetGetter(DataViewRowCursor cursor, DataViewSchema.Column label) =>
         ((KeyDataViewType)label.Type).RawType switch
         {

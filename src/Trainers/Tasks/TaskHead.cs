@@ -63,6 +63,9 @@ internal abstract class TaskHead
         return ClassCount(column);
     }
 
+    /// <summary>The label's values in class order for a user's ONNX export ("PredictedLabelValue"), or null when the task has none.</summary>
+    public virtual LabelKeyValues? LabelValues(DataViewSchema.Column label, int classes) => null;
+
     /// <summary>Number of classes the label holds: the key's count for multiclass, 1 otherwise.</summary>
     protected virtual int ClassCount(LabelColumn label) => 1;
 
