@@ -162,6 +162,36 @@ public sealed class DeepScalingTests
     }
 
     [Fact]
+    public void RawPixelsAreScaledPerChannelAndTrainLikeScaledOnes()
+    {
+        var ml = new MLContext(seed: 0);
+        var (train, test) = TestData.Digits(ml); // pixels / 16
+        IDataView Images(IDataView digits, float scale) => ml.Data.LoadFromEnumerable(ml.Data.CreateEnumerable<DigitRow>(digits, reuseRowObject: false)
+            .Select(r => new DigitImageRow { Features = r.Features.Select(v => v * scale).ToArray(), Label = r.Label }).ToArray());
+        var options = new DeepCnnTrainer.Options
+        {
+            Layers = [CnnLayer.Conv2D(8, 3, padding: 1), CnnLayer.Relu(), CnnLayer.MaxPool(2), CnnLayer.Flatten(), CnnLayer.Dense(32), CnnLayer.Relu()],
+            Epochs = 5,
+        };
+        double Accuracy(float scale, FeatureNormalization normalization, out string architecture)
+        {
+            options.NormalizeFeatures = normalization;
+            var model = ml.Transforms.Conversion.MapValueToKey("Label").Append(ml.MulticlassClassification.Trainers.DeepCnn(options)).Fit(Images(train, scale));
+            using var deep = model.LastTransformer;
+            architecture = deep.Network.Architecture;
+            return ml.MulticlassClassification.Evaluate(model.Transform(Images(test, scale))).MicroAccuracy;
+        }
+        // 0..255 "raw" pixels (the digits' 0..16 levels times 16): Auto scales each channel by its σ (x / σ, not centered).
+        double raw = Accuracy(16f * 16f, FeatureNormalization.Auto, out string rawArchitecture);
+        double unscaled = Accuracy(16f * 16f, FeatureNormalization.None, out _);
+        double unit = Accuracy(1f, FeatureNormalization.Auto, out string unitArchitecture);
+        Assert.StartsWith("Standardization(64) Conv2D(8", rawArchitecture);
+        Assert.StartsWith("Conv2D(8", unitArchitecture);
+        Assert.True(raw >= unit - 0.02, $"0..255 pixels scaled by Auto {raw:F4}, pixels in [0, 1] {unit:F4}");
+        Assert.True(raw > unscaled, $"0..255 pixels scaled by Auto {raw:F4}, used as they come {unscaled:F4}");
+    }
+
+    [Fact]
     public void AdamWDecaysByDefaultAndAdadeltaStartsAtItsOwnRate()
     {
         var ml = new MLContext(seed: 0);
