@@ -16,6 +16,19 @@ namespace MLNet.DeepExtensions;
 /// <c>ml.Model.Save</c>/<c>Load</c> in any process that references Microsoft.ML.OnnxTransformer.
 /// The ONNX graph has no batch dimension (input [F], output [K]), which OnnxTransformer maps to vector columns.
 /// </remarks>
+// Token sequences (DeepRnn with an Embedding), verified on ML.NET 5.0.1 and 6.0.0 with a throwaway console probe
+// (an ONNX graph Shape/Cast/ReduceSum over its input, fed from TokenizeIntoWords + MapValueToKey, scored before and
+// after ml.Model.Save/Load):
+// (a) ML.NET has no saveable transform that turns a key vector into a float vector of the raw key values:
+//     ConvertType(..., DataKind.Single / Double / Int64) on Vector<Key<UInt32>> throws "not compatible with destination
+//     type", and ConvertType to UInt32 / UInt64 keeps the key type. But OnnxTransformer itself feeds a key column to an
+//     ONNX input of element type uint32 (a NimbusML corner case kept in its Mapper): the raw key values arrive, 1..V,
+//     and 0 for a value MapValueToKey did not see. So the graph takes uint32 keys and casts them to float ids inside.
+// (b) OnnxTransformer accepts a variable-length vector column and feeds each row's actual length, but only when the
+//     symbolic length is not the input's first dimension: [1, L] or [N, L] work (lengths 3, 2, 5, 0 arrive as such,
+//     also after Save/Load); [L] alone fails at the first row with ArgumentOutOfRangeException from
+//     NamedOnnxValueGetterVec.GetNamedOnnxValueUnknownSize (ML.NET turns a leading unknown dimension into 1 and then
+//     finds no unknown dimension to fill). So the token graph's input is uint32 [1, L] in the chain (no Unsqueeze).
 internal static class ScoringChain
 {
     // The ONNX graph's single output: the network's raw outputs (logits, or the regression value) as a vector.
