@@ -8,7 +8,7 @@ namespace Microsoft.ML;
 /// Adds the deep-learning trainers of MLNet.DeepExtensions to ML.NET's catalogs:
 /// <c>ml.MulticlassClassification.Trainers.DeepMlp(...)</c> and <c>DeepCnn(...)</c>, and the same for binary classification and regression.
 /// </summary>
-public static class DeepCatalog
+public static partial class DeepCatalog
 {
     /// <summary>
     /// A multilayer perceptron for multiclass classification: Label a key (use <c>MapValueToKey</c>), Features a

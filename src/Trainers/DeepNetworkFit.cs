@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.ML;
+using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
 using MLNet.DeepExtensions.Kernels;
 using MLNet.DeepExtensions.Networks;
@@ -11,9 +12,16 @@ using MLNet.DeepExtensions.Tasks;
 
 namespace MLNet.DeepExtensions;
 
-/// <summary>What a deep trainer's Fit produced, handed to its transformer.</summary>
+/// <summary>
+/// What a deep trainer's Fit produced, handed to its transformer. FeatureType is the feature column's type as trained:
+/// Vector&lt;Single, shape...&gt;, or for token sequences a variable-length vector of the training key type.
+/// </summary>
 internal sealed record DeepFitResult(TaskHead Head, string FeatureColumnName, Sequential Network, ComputeBackend Backend, ITransformer Scoring,
-    LabelKeyValues? Labels, IReadOnlyDictionary<string, string> Metadata, TrainingHistory History, DeepNetworkInfo Info);
+    LabelKeyValues? Labels, IReadOnlyDictionary<string, string> Metadata, TrainingHistory History, DeepNetworkInfo Info, DataViewType FeatureType)
+{
+    /// <summary>Whether the network reads token keys (its first layer an Embedding) rather than floats.</summary>
+    public bool ReadsTokens => FeatureType is VectorDataViewType { ItemType: KeyDataViewType };
+}
 
 /// <summary>
 /// The Fit that every deep trainer shares: check both data views' schemas, read the rows once, scale features and
@@ -31,18 +39,26 @@ internal static class DeepNetworkFit
     /// <param name="validationData">Validation rows, or null.</param>
     /// <param name="inputShape">Shape of one sample, from the training schema (flat or C×H×W); checks happen here, before any row is read.</param>
     /// <param name="buildLayers">The untrained layers for a number of outputs (classes, or 1), ending in the output Dense layer.</param>
+    /// <param name="tokens">Non-null when the feature column holds token keys (DeepRnn with an Embedding): the rows are read
+    /// as padded id sequences, the input shape is (steps) from the rows (not <paramref name="inputShape"/>, which then
+    /// only checks options), nothing is standardized, and the scoring chain takes the key column itself.</param>
     public static DeepFitResult Fit(IHost host, string trainerName, TaskHead head, DeepTrainerOptions o, IDataView trainData, IDataView? validationData,
-        Func<DataViewSchema, TensorShape> inputShape, Func<int, IReadOnlyList<Layer>> buildLayers)
+        Func<DataViewSchema, TensorShape> inputShape, Func<int, IReadOnlyList<Layer>> buildLayers, TokenSequences? tokens = null)
     {
         ArgumentNullException.ThrowIfNull(trainData);
         o.Validate();
         string optionsName = trainerName + "Trainer.Options";
         // Everything that can be checked without reading rows is checked first.
-        var (width, classes) = TrainingDataReader.CheckSchema(trainData.Schema, head, o.FeatureColumnName, o.LabelColumnName, "Training data");
+        var (width, classes) = TrainingDataReader.CheckSchema(trainData.Schema, head, o.FeatureColumnName, o.LabelColumnName, "Training data", tokens);
         var shape = inputShape(trainData.Schema);
         if (validationData is not null)
         {
-            var (validationWidth, validationClasses) = TrainingDataReader.CheckSchema(validationData.Schema, head, o.FeatureColumnName, o.LabelColumnName, "Validation data");
+            var (validationWidth, validationClasses) = TrainingDataReader.CheckSchema(validationData.Schema, head, o.FeatureColumnName, o.LabelColumnName, "Validation data", tokens);
+            if (tokens is not null && validationWidth != width)
+            {
+                throw new ArgumentOutOfRangeException(nameof(validationData),
+                    $"Validation data's feature column '{o.FeatureColumnName}' has keys of count {validationWidth}; training data's has {width}: map both with the same fitted MapValueToKey.");
+            }
             if (validationWidth != width || validationClasses != classes)
             {
                 throw new ArgumentOutOfRangeException(nameof(validationData),
@@ -64,14 +80,27 @@ internal static class DeepNetworkFit
         try
         {
             var reading = System.Diagnostics.Stopwatch.StartNew();
-            var train = TrainingDataReader.Read(trainData, head, o.FeatureColumnName, o.LabelColumnName, "Training data", o.CancellationToken);
-            var validation = validationData is null ? null
-                : TrainingDataReader.Read(validationData, head, o.FeatureColumnName, o.LabelColumnName, "Validation data", o.CancellationToken);
+            Dataset train;
+            Dataset? validation;
+            if (tokens is null)
+            {
+                train = TrainingDataReader.Read(trainData, head, o.FeatureColumnName, o.LabelColumnName, "Training data", o.CancellationToken);
+                validation = validationData is null ? null
+                    : TrainingDataReader.Read(validationData, head, o.FeatureColumnName, o.LabelColumnName, "Validation data", o.CancellationToken);
+            }
+            else
+            {
+                // Validation rows get the training rows' steps, cut like scoring cuts a longer row.
+                train = TrainingDataReader.ReadTokens(trainData, head, o.FeatureColumnName, o.LabelColumnName, "Training data", tokens.MaxLength, o.CancellationToken);
+                shape = train.FeatureShape;
+                validation = validationData is null ? null
+                    : TrainingDataReader.ReadTokens(validationData, head, o.FeatureColumnName, o.LabelColumnName, "Validation data", shape.Size, o.CancellationToken);
+            }
             Log(string.Create(CultureInfo.InvariantCulture, $"{trainerName}: read {train.Count + (validation?.Count ?? 0)} rows in {reading.Elapsed.TotalSeconds:F2} s"));
 
             var metadata = new Dictionary<string, string>();
             var layers = new List<Layer>();
-            var (standardize, reason) = FeatureStatistics.Decide(o.NormalizeFeatures, train);
+            var (standardize, reason) = tokens is null ? FeatureStatistics.Decide(o.NormalizeFeatures, train) : (false, "token ids");
             if (standardize)
             {
                 var (mean, deviation) = FeatureStatistics.Of(train, shape);
@@ -124,13 +153,16 @@ internal static class DeepNetworkFit
             metadata["label_column"] = o.LabelColumnName;
             metadata["feature_column"] = o.FeatureColumnName;
             metadata["trained_on"] = backend.Description;
-            var onnx = OnnxExporter.Export(network, ScoringChain.ExportOptions(head, o.FeatureColumnName, forScoringChain: true, labels, metadata));
+            if (tokens is not null) metadata["key_count"] = width.ToString(CultureInfo.InvariantCulture);
+            var featureType = tokens is null ? new VectorDataViewType(NumberDataViewType.Single, shape.Dimensions.ToArray())
+                : new VectorDataViewType(((VectorDataViewType)trainData.Schema[o.FeatureColumnName].Type).ItemType);
+            var onnx = OnnxExporter.Export(network, ScoringChain.ExportOptions(head, o.FeatureColumnName, forScoringChain: true, labels, metadata, tokens is not null));
             var scoring = ScoringChain.Build(new MLContext(o.Seed), head, o.FeatureColumnName, o.LabelColumnName, outputs, onnx, trainData.Schema);
-            var info = new DeepNetworkInfo(network.Summary(), architecture, network.ParameterCount, width, outputs, backend.Description)
+            var info = new DeepNetworkInfo(network.Summary(), architecture, network.ParameterCount, shape.Size, outputs, backend.Description)
             {
                 InputShape = shape.Dimensions.ToArray(),
             };
-            return new DeepFitResult(head, o.FeatureColumnName, network, backend, scoring, labels, metadata, history, info);
+            return new DeepFitResult(head, o.FeatureColumnName, network, backend, scoring, labels, metadata, history, info, featureType);
         }
         catch
         {

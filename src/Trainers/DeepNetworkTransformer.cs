@@ -29,6 +29,7 @@ public abstract class DeepNetworkTransformer : ISingleFeaturePredictionTransform
     private readonly IDisposable _backend;
     private readonly LabelKeyValues? _labels;
     private readonly IReadOnlyDictionary<string, string> _metadata;
+    private readonly DataViewType _featureType;
 
     private protected DeepNetworkTransformer(DeepFitResult fit)
     {
@@ -39,6 +40,7 @@ public abstract class DeepNetworkTransformer : ISingleFeaturePredictionTransform
         _scoring = fit.Scoring;
         _labels = fit.Labels;
         _metadata = fit.Metadata;
+        _featureType = fit.FeatureType;
         History = fit.History;
         Network = fit.Info;
     }
@@ -58,8 +60,8 @@ public abstract class DeepNetworkTransformer : ISingleFeaturePredictionTransform
     /// <summary>The network (as a prediction transformer's model: lets PermutationFeatureImportance find the predictor).</summary>
     DeepNetworkInfo IPredictionTransformer<DeepNetworkInfo>.Model => Network;
 
-    /// <summary>Vector&lt;Single, InputShape...&gt;: the feature column as in training.</summary>
-    public DataViewType FeatureColumnType => new VectorDataViewType(NumberDataViewType.Single, Network.InputShape.ToArray());
+    /// <summary>The feature column as in training: Vector&lt;Single, InputShape...&gt;, or a variable-length vector of the training key type for a token model.</summary>
+    public DataViewType FeatureColumnType => _featureType;
 
     /// <inheritdoc/>
     public bool IsRowToRowMapper => _scoring.IsRowToRowMapper;
@@ -97,7 +99,8 @@ public abstract class DeepNetworkTransformer : ISingleFeaturePredictionTransform
     public void ExportOnnx(Stream destination)
     {
         ArgumentNullException.ThrowIfNull(destination);
-        var bytes = OnnxExporter.Export(_network, ScoringChain.ExportOptions(_head, FeatureColumnName, forScoringChain: false, _labels, _metadata));
+        var bytes = OnnxExporter.Export(_network, ScoringChain.ExportOptions(_head, FeatureColumnName, forScoringChain: false, _labels, _metadata,
+            tokenInput: _featureType is VectorDataViewType { ItemType: KeyDataViewType }));
         destination.Write(bytes);
     }
 
@@ -113,6 +116,18 @@ public abstract class DeepNetworkTransformer : ISingleFeaturePredictionTransform
         ArgumentNullException.ThrowIfNull(schema);
         var column = schema.GetColumnOrNull(FeatureColumnName) ?? throw new ArgumentOutOfRangeException(nameof(schema),
             $"Feature column '{FeatureColumnName}' not found; available columns: {string.Join(", ", schema.Where(c => !c.IsHidden).Select(c => c.Name))}.");
+        if (_featureType is VectorDataViewType { ItemType: KeyDataViewType trainedKey })
+        {
+            // Ids beyond the trained key count have no embedding row: a column mapped by another MapValueToKey (another
+            // vocabulary) would index past the table, and with the same count would silently mean other words.
+            if (column.Type is not VectorDataViewType { ItemType: KeyDataViewType key } || !key.Equals(trainedKey))
+            {
+                throw new ArgumentOutOfRangeException(nameof(schema),
+                    $"Schema mismatch for feature column '{FeatureColumnName}': expected a vector of {trainedKey} (the token keys the model was trained with), got {TrainingDataReader.Describe(column.Type)}; " +
+                    "map the tokens with the MapValueToKey fitted with the model.");
+            }
+            return;
+        }
         if (column.Type is not VectorDataViewType { ItemType: NumberDataViewType item, IsKnownSize: true } vector || item != NumberDataViewType.Single
             || vector.Size != Network.InputSize)
         {

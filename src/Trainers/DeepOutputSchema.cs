@@ -25,11 +25,15 @@ internal static class DeepOutputSchema
         {
             throw new ArgumentOutOfRangeException(nameof(schema), $"Feature column '{o.FeatureColumnName}' not found; available columns: {string.Join(", ", schema.Select(c => c.Name))}.");
         }
-        if (features.Kind != SchemaShape.Column.VectorKind.Vector || features.ItemType != NumberDataViewType.Single)
+        bool tokenKeys = o is DeepRnnTrainer.Options { ReadsTokens: true }; // DeepRnn with an Embedding reads a vector of keys, any length
+        bool accepted = tokenKeys
+            ? features.Kind != SchemaShape.Column.VectorKind.Scalar && features.IsKey && features.ItemType.RawType == typeof(uint)
+            : features.Kind == SchemaShape.Column.VectorKind.Vector && features.ItemType == NumberDataViewType.Single;
+        if (!accepted)
         {
             string found = features.Kind == SchemaShape.Column.VectorKind.VariableVector ? $"Vector<{features.ItemType}> (variable size)"
                 : features.Kind == SchemaShape.Column.VectorKind.Scalar ? features.ItemType.ToString()! : $"Vector<{features.ItemType}>";
-            throw new ArgumentOutOfRangeException(nameof(schema), $"Schema mismatch for feature column '{o.FeatureColumnName}': expected known-size vector of Single, got {found}.");
+            throw new ArgumentOutOfRangeException(nameof(schema), $"Schema mismatch for feature column '{o.FeatureColumnName}': expected {(tokenKeys ? "a vector of Key<UInt32>" : "known-size vector of Single")}, got {found}.");
         }
         if (!TryFind(schema, o.LabelColumnName, out var label))
         {

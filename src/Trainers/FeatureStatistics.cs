@@ -7,7 +7,8 @@ namespace MLNet.DeepExtensions;
 
 /// <summary>
 /// The input standardization of <see cref="FeatureNormalization"/>: means and (population) standard deviations of the
-/// training rows, per value for flat features and per channel for images (C, H, W), for a <see cref="Networks.Layers.StandardizationLayer"/>.
+/// training rows, per value for flat features, per channel for images (C, H, W) and per feature over all steps for
+/// sequences (steps, features), for a <see cref="Networks.Layers.StandardizationLayer"/>.
 /// </summary>
 internal static class FeatureStatistics
 {
@@ -31,15 +32,27 @@ internal static class FeatureStatistics
     /// Means and standard deviations of <paramref name="train"/> for samples of <paramref name="shape"/>, one per
     /// value. Images (C, H, W) get each channel's standard deviation over all its pixels, repeated over the channel, and
     /// a mean of 0: scaled, not centered, so that a zero still means black where a convolution pads with zeros.
+    /// Sequences (steps, features) get each feature's mean and standard deviation over all its steps, repeated at every
+    /// step: the same recurrent weights read every step, so every step must see a feature on the same scale (per-step
+    /// statistics would also magnify a feature that is constant at some steps, like an image's blank first rows).
     /// </summary>
-    public static (float[] Mean, float[] Deviation) Of(Dataset train, TensorShape shape) =>
-        shape.Rank == 3 ? PerChannel(train, shape) : PerValue(train);
+    public static (float[] Mean, float[] Deviation) Of(Dataset train, TensorShape shape) => shape.Rank switch
+    {
+        3 => PerChannel(train, shape),
+        2 => PerFeatureOverSteps(train, shape),
+        _ => PerValue(train),
+    };
 
     /// <summary>For the log and the model's metadata: "standardized per column (13 columns, 1 constant)" or "scaled per channel (3 channels)".</summary>
     public static string Describe(TensorShape shape, ReadOnlySpan<float> deviation)
     {
         if (shape.Rank == 3) return $"scaled per channel ({shape.Dimensions[0]} channels)";
         int constant = 0;
+        if (shape.Rank == 2)
+        {
+            for (int f = 0; f < shape.Dimensions[1]; f++) if (deviation[f] == 0f) constant++;
+            return $"standardized per feature over {shape.Dimensions[0]} steps ({shape.Dimensions[1]} features, {constant} constant)";
+        }
         foreach (float s in deviation) if (s == 0f) constant++;
         return $"standardized per column ({deviation.Length} columns, {constant} constant)";
     }
@@ -76,6 +89,48 @@ internal static class FeatureStatistics
         {
             m[c] = (float)mean[c];
             s[c] = (float)Math.Sqrt(squares[c] / rows);
+        }
+        return (m, s);
+    }
+
+    // Two passes in double, each row read as steps rows of features values.
+    private static (float[] Mean, float[] Deviation) PerFeatureOverSteps(Dataset train, TensorShape shape)
+    {
+        int steps = shape.Dimensions[0], width = shape.Dimensions[1], size = shape.Size, rows = train.Count;
+        var features = train.Features;
+        double count = (double)rows * steps;
+        var mean = new double[width];
+        for (int r = 0; r < rows; r++)
+        {
+            for (int t = 0; t < steps; t++)
+            {
+                var step = features.AsSpan(r * size + t * width, width);
+                for (int f = 0; f < width; f++) mean[f] += step[f];
+            }
+        }
+        for (int f = 0; f < width; f++) mean[f] /= count;
+        var squares = new double[width];
+        for (int r = 0; r < rows; r++)
+        {
+            for (int t = 0; t < steps; t++)
+            {
+                var step = features.AsSpan(r * size + t * width, width);
+                for (int f = 0; f < width; f++)
+                {
+                    double d = step[f] - mean[f];
+                    squares[f] += d * d;
+                }
+            }
+        }
+        var m = new float[size];
+        var s = new float[size];
+        for (int t = 0; t < steps; t++)
+        {
+            for (int f = 0; f < width; f++)
+            {
+                m[t * width + f] = (float)mean[f];
+                s[t * width + f] = (float)Math.Sqrt(squares[f] / count);
+            }
         }
         return (m, s);
     }

@@ -41,8 +41,13 @@ internal static class ScoringChain
         return new TransformerChain<ITransformer>(network, scorer);
     }
 
-    /// <summary>Exporter options: the chain's network (raw outputs, no batch dimension) or a user's export (task head, batch dimension).</summary>
-    public static OnnxExportOptions ExportOptions(TaskHead head, string featureColumn, bool forScoringChain, LabelKeyValues? labels, IReadOnlyDictionary<string, string> metadata) => new()
+    /// <summary>
+    /// Exporter options: the chain's network (raw outputs, no batch dimension) or a user's export (task head, batch
+    /// dimension). With tokenInput (the network's first layer an Embedding) the input is each row's unpadded key vector
+    /// (see the facts above).
+    /// </summary>
+    public static OnnxExportOptions ExportOptions(TaskHead head, string featureColumn, bool forScoringChain, LabelKeyValues? labels, IReadOnlyDictionary<string, string> metadata,
+        bool tokenInput = false) => new()
     {
         InputName = featureColumn,
         BatchDimension = !forScoringChain,

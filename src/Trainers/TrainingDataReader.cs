@@ -15,17 +15,108 @@ namespace MLNet.DeepExtensions;
 /// </summary>
 internal static class TrainingDataReader
 {
+    // Float sequences are read by Read like any known-size vector (steps·features values per row); token keys by ReadTokens.
     /// <summary>Checks the two columns' types for the task of <paramref name="head"/> and returns the feature width and the class count (1 for binary and regression).</summary>
-    public static (int FeatureCount, int ClassCount) CheckSchema(DataViewSchema schema, TaskHead head, string featureColumn, string labelColumn, string dataName)
+    /// <remarks>With <paramref name="tokens"/>, the feature column must be a vector of UInt32 keys with a known count, and the "feature width" returned is that key count.</remarks>
+    public static (int FeatureCount, int ClassCount) CheckSchema(DataViewSchema schema, TaskHead head, string featureColumn, string labelColumn, string dataName,
+        TokenSequences? tokens = null)
     {
         var features = FindColumn(schema, featureColumn, "feature", dataName);
-        if (features.Type is not VectorDataViewType { ItemType: NumberDataViewType f, IsKnownSize: true } vector || f != NumberDataViewType.Single)
+        int width;
+        if (tokens is not null)
+        {
+            width = KeyCountOf(features);
+        }
+        else if (features.Type is not VectorDataViewType { ItemType: NumberDataViewType f, IsKnownSize: true } vector || f != NumberDataViewType.Single)
         {
             throw new ArgumentOutOfRangeException(nameof(schema),
                 $"Schema mismatch for feature column '{featureColumn}': expected known-size vector of Single, got {Describe(features.Type)}.");
         }
+        else
+        {
+            width = vector.Size;
+        }
         int classes = head.CheckLabel(FindColumn(schema, labelColumn, "label", dataName), labelColumn);
-        return (vector.Size, classes);
+        return (width, classes);
+    }
+
+    /// <summary>
+    /// The key count of a token column: a vector (any length) of UInt32 keys with a known count, as MapValueToKey makes
+    /// it. UInt32 because ML.NET's OnnxTransformer feeds exactly that key type to the scoring graph's uint32 input.
+    /// </summary>
+    internal static int KeyCountOf(DataViewSchema.Column column)
+    {
+        if (column.Type is not VectorDataViewType { ItemType: KeyDataViewType key } || key.RawType != typeof(uint) || key.Count == 0 || key.Count >= int.MaxValue)
+        {
+            throw new ArgumentOutOfRangeException(nameof(column),
+                $"Schema mismatch for feature column '{column.Name}': expected a vector of Key<UInt32> with a known count (TokenizeIntoWords then MapValueToKey), got {Describe(column.Type)}.");
+        }
+        return (int)key.Count;
+    }
+
+    /// <summary>
+    /// Reads every row of a token-key column into a <see cref="Dataset"/> of shape (steps): key value k (0 = missing,
+    /// 1..key count) becomes id k, each row padded with −1 after its last token. Steps are
+    /// <see cref="TokenSequences.MaxLength"/>, or the longest row when that is 0; a longer row keeps its first tokens.
+    /// An empty row is an error naming the column and the row: it would train on no input at all.
+    /// </summary>
+    public static Dataset ReadTokens(IDataView data, TaskHead head, string featureColumn, string labelColumn, string dataName, int steps, CancellationToken cancellation)
+    {
+        CheckSchema(data.Schema, head, featureColumn, labelColumn, dataName, new TokenSequences(steps));
+        var featureCol = data.Schema[featureColumn];
+        var labelCol = data.Schema[labelColumn];
+        var ids = new List<float>();
+        var lengths = new List<int>();
+        var targets = new List<float>();
+        using (var cursor = data.GetRowCursor(new[] { featureCol, labelCol }))
+        {
+            var getKeys = cursor.GetGetter<VBuffer<uint>>(featureCol);
+            var getLabel = head.TargetGetter(cursor, labelCol);
+            var row = default(VBuffer<uint>);
+            while (cursor.MoveNext())
+            {
+                if ((lengths.Count & 4095) == 0) cancellation.ThrowIfCancellationRequested();
+                getKeys(ref row);
+                if (row.Length == 0)
+                {
+                    throw new InvalidOperationException(
+                        $"{dataName}: feature column '{featureColumn}' has an empty token sequence at row {lengths.Count}; every row needs at least one token (drop empty texts first, e.g. ml.Data.FilterByCustomPredicate, or give them a placeholder word).");
+                }
+                int kept = steps > 0 ? Math.Min(row.Length, steps) : row.Length;
+                int index = 0;
+                foreach (uint key in row.DenseValues()) // keys of a key column are in [0, count] by construction
+                {
+                    if (index++ == kept) break;
+                    ids.Add(key);
+                }
+                lengths.Add(kept);
+                targets.Add(ReadTarget(getLabel, head, labelColumn, dataName, lengths.Count - 1));
+            }
+        }
+        if (lengths.Count == 0) throw new InvalidOperationException($"{dataName} has no rows; training needs at least one.");
+        int width = steps > 0 ? steps : lengths.Max();
+        var features = GC.AllocateUninitializedArray<float>(checked(lengths.Count * width));
+        features.AsSpan().Fill(-1f); // the padding id: a zero vector that the recurrent layers mask out
+        int offset = 0;
+        for (int r = 0; r < lengths.Count; r++)
+        {
+            System.Runtime.InteropServices.CollectionsMarshal.AsSpan(ids).Slice(offset, lengths[r]).CopyTo(features.AsSpan(r * width));
+            offset += lengths[r];
+        }
+        var labels = targets.ToArray();
+        head.CheckTargets(labels, head.CheckLabel(labelCol, labelColumn), labelColumn, dataName);
+        return new Dataset(features, new TensorShape(width), labels, 1, dataName);
+    }
+
+    private static float ReadTarget(Func<float> getLabel, TaskHead head, string labelColumn, string dataName, int row)
+    {
+        float target = getLabel();
+        if (float.IsNaN(target)) throw new InvalidOperationException(head.MissingTarget(dataName, labelColumn, row));
+        if (float.IsInfinity(target))
+        {
+            throw new InvalidOperationException($"{dataName}: label column '{labelColumn}' is {target.ToString(CultureInfo.InvariantCulture)} at row {row}; labels must be finite.");
+        }
+        return target;
     }
 
     /// <summary>
@@ -62,13 +153,7 @@ internal static class TrainingDataReader
                     throw new InvalidOperationException(
                         $"{dataName}: feature column '{featureColumn}' has {destination[bad].ToString(CultureInfo.InvariantCulture)} at row {rows}, slot {bad}; features must be finite (replace missing values first, e.g. ml.Transforms.ReplaceMissingValues).");
                 }
-                float target = getLabel();
-                if (float.IsNaN(target)) throw new InvalidOperationException(head.MissingTarget(dataName, labelColumn, rows));
-                if (float.IsInfinity(target))
-                {
-                    throw new InvalidOperationException($"{dataName}: label column '{labelColumn}' is {target.ToString(CultureInfo.InvariantCulture)} at row {rows}; labels must be finite.");
-                }
-                targets.NextRow()[0] = target;
+                targets.NextRow()[0] = ReadTarget(getLabel, head, labelColumn, dataName, rows);
                 rows++;
             }
         }
@@ -116,3 +201,7 @@ internal static class TrainingDataReader
         _ => type.ToString() ?? type.GetType().Name,
     };
 }
+
+/// <summary>A feature column of token keys read as sequences (DeepRnn with an Embedding).</summary>
+/// <param name="MaxLength">Steps per row; 0 for the longest training row. Longer rows keep their first MaxLength tokens.</param>
+internal sealed record TokenSequences(int MaxLength);
