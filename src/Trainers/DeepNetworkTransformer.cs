@@ -57,6 +57,9 @@ public abstract class DeepNetworkTransformer : ISingleFeaturePredictionTransform
     /// <summary>Per-epoch reports of training, and what early stopping did.</summary>
     public TrainingHistory History { get; }
 
+    /// <summary>The trained network on its backend (tests compare its own predictions with the ONNX export's).</summary>
+    internal Sequential TrainedNetwork => _network;
+
     /// <summary>The network (as a prediction transformer's model: lets PermutationFeatureImportance find the predictor).</summary>
     DeepNetworkInfo IPredictionTransformer<DeepNetworkInfo>.Model => Network;
 

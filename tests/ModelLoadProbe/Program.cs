@@ -13,13 +13,22 @@ if (args.Length != 3)
 }
 var ml = new MLContext(seed: 0);
 var model = ml.Model.Load(args[0], out var inputSchema);
-int width = ((VectorDataViewType)inputSchema["Features"].Type).Size;
-var rows = File.ReadAllLines(args[1])
-    .Select(line => new FeatureRow { Features = line.Split(',').Select(v => float.Parse(v, CultureInfo.InvariantCulture)).ToArray() })
-    .ToList();
-var schema = SchemaDefinition.Create(typeof(FeatureRow));
-schema["Features"].ColumnType = inputSchema["Features"].Type; // as saved: flat for a perceptron, channels x height x width for a CNN
-var scored = model.Transform(ml.Data.LoadFromEnumerable(rows, schema));
+IDataView input;
+if (inputSchema["Features"].Type is TextDataViewType)
+{
+    // A text pipeline (tokenize, map to keys, a token model): one text per line.
+    input = ml.Data.LoadFromEnumerable(File.ReadAllLines(args[1]).Select(line => new TextRow { Features = line }).ToList());
+}
+else
+{
+    var rows = File.ReadAllLines(args[1])
+        .Select(line => new FeatureRow { Features = line.Split(',').Select(v => float.Parse(v, CultureInfo.InvariantCulture)).ToArray() })
+        .ToList();
+    var schema = SchemaDefinition.Create(typeof(FeatureRow));
+    schema["Features"].ColumnType = inputSchema["Features"].Type; // as saved: flat for a perceptron, channels x height x width for a CNN
+    input = ml.Data.LoadFromEnumerable(rows, schema);
+}
+var scored = model.Transform(input);
 var column = scored.Schema["Score"];
 using var writer = new StreamWriter(args[2]);
 using var cursor = scored.GetRowCursor(new[] { column });
@@ -51,4 +60,12 @@ internal sealed class FeatureRow
 
     // The saved pipeline may start with MapValueToKey("Label"), which needs the column even when scoring.
     public float Label = 0f;
+}
+
+internal sealed class TextRow
+{
+    public string Features = "";
+
+    // A text pipeline's label is Boolean (binary) in the tests; present so a saved pipeline that reads it still runs.
+    public bool Label = false;
 }

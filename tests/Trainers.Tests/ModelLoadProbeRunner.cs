@@ -6,10 +6,16 @@ namespace MLNet.DeepExtensions.Trainers.Tests;
 /// <summary>Runs tests/ModelLoadProbe: loads a saved model in a fresh process (without this package) and returns its Score rows.</summary>
 internal static class ModelLoadProbeRunner
 {
-    public static float[][] Scores(string modelPath, IEnumerable<float[]> featureRows, string folder)
+    public static float[][] Scores(string modelPath, IEnumerable<float[]> featureRows, string folder) =>
+        Run(modelPath, featureRows.Select(r => string.Join(",", r.Select(v => v.ToString("R", CultureInfo.InvariantCulture)))), folder);
+
+    /// <summary>For a model whose input column "Features" is text (a token pipeline): one text per row, without line breaks.</summary>
+    public static float[][] TextScores(string modelPath, IEnumerable<string> texts, string folder) => Run(modelPath, texts, folder);
+
+    private static float[][] Run(string modelPath, IEnumerable<string> lines, string folder)
     {
         string features = Path.Combine(folder, "features.csv"), scores = Path.Combine(folder, "scores.csv");
-        File.WriteAllLines(features, featureRows.Select(r => string.Join(",", r.Select(v => v.ToString("R", CultureInfo.InvariantCulture)))));
+        File.WriteAllLines(features, lines);
         string probe = Path.Combine(ProbeOutputFolder, "ModelLoadProbe.dll");
         Assert.True(File.Exists(probe), $"probe not built at {probe}");
         var start = new ProcessStartInfo("dotnet", [probe, modelPath, features, scores])
