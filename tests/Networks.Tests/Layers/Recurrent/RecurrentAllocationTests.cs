@@ -49,3 +49,45 @@ public sealed class RecurrentAllocationTests
         Assert.True(allocated == 0, $"{name}: three forward+backward rounds allocated {allocated} bytes after warm-up.");
     }
 }
+
+/// <summary>The per-batch-size views: a smaller last batch after a full one gives the rows a fresh model gives.</summary>
+public sealed class RecurrentBatchSizeTests
+{
+    [Theory]
+    [InlineData("lstm")]
+    [InlineData("gru")]
+    [InlineData("rnn")]
+    public void ASmallerBatchAfterAFullOneMatchesAFreshModel(string cell)
+    {
+        const int steps = 6, vocabulary = 10;
+        using var backend = new ReferenceBackend();
+        Layer[] Make() => [new EmbeddingLayer(vocabulary, 3), RecurrentTestModels.Bidirectional(cell, 4, true), RecurrentTestModels.Make(cell, 3, false)];
+        var full = RecurrentTestModels.Ids(7, steps, vocabulary, seed: 8);
+        var small = RecurrentTestModels.Ids(3, steps, vocabulary, seed: 9, lengths: [2, 6, 0]);
+
+        (double[] Output, double[] Gradients) Run(Sequential model, double[] ids, int batch)
+        {
+            using var input = backend.Allocate(ids.Length);
+            backend.UploadDouble(ids, input);
+            var output = new double[batch * model.OutputShape.Size];
+            backend.DownloadDouble(model.Forward(input, batch, training: true), output);
+            using var dOutput = backend.Allocate(output.Length);
+            backend.UploadDouble(output.Select((_, i) => Math.Sin(i + 1.0)).ToArray(), dOutput);
+            model.Parameters.ZeroGradients();
+            model.Backward(dOutput, batch);
+            var gradients = new double[model.Parameters.TrainableCount];
+            backend.DownloadDouble(model.Parameters.Gradients, gradients);
+            return (output, gradients);
+        }
+
+        using var reused = new Sequential(Make());
+        reused.Build(backend, new TensorShape(steps), seed: 5, initialBatchCapacity: 7);
+        Run(reused, full, 7);
+        var afterFull = Run(reused, small, 3);
+        using var fresh = new Sequential(Make());
+        fresh.Build(backend, new TensorShape(steps), seed: 5, initialBatchCapacity: 3);
+        var alone = Run(fresh, small, 3);
+        Assert.Equal(alone.Output, afterFull.Output);
+        Assert.Equal(alone.Gradients, afterFull.Gradients);
+    }
+}
