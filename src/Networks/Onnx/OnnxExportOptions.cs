@@ -32,6 +32,14 @@ public sealed class OnnxExportOptions
     /// </summary>
     public bool BatchDimension { get; init; } = true;
 
+    /// <summary>
+    /// For a token-sequence model (its first layer an <see cref="Layers.EmbeddingLayer"/> reading T ids): true makes the
+    /// input's length symbolic, "L": [L] without a batch dimension (one row's ids, unpadded, as ML.NET's scoring chain
+    /// has them) and [N, L] with one. The graph keeps the first T ids and pads shorter rows with the padding id −1, so a
+    /// row's sequence length is min(L, T). False: the input is [N, T] or [T], padded with −1 by the caller. Default false.
+    /// </summary>
+    public bool SequenceInput { get; init; }
+
     /// <summary>The outputs after the network. Default <see cref="OnnxOutputHead.Raw"/>.</summary>
     public OnnxOutputHead Head { get; init; } = OnnxOutputHead.Raw;
 

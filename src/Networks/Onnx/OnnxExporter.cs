@@ -33,17 +33,25 @@ public static class OnnxExporter
         if (!model.IsBuilt) throw new InvalidOperationException("The model is not built: call Build(backend, inputShape, seed) (or train it) before exporting it to ONNX.");
         int outputs = model.OutputShape.Size;
         Validate(options, outputs);
+        if (options.SequenceInput && model.Layers[0] is not EmbeddingLayer)
+        {
+            throw new ArgumentException($"OnnxExportOptions.SequenceInput needs a model whose first layer is an EmbeddingLayer (token ids); the first layer '{model.Layers[0].Name}' is a {model.Layers[0].GetType().Name}.", nameof(options));
+        }
 
         var g = new OnnxGraphBuilder();
         string input = g.Reserve(options.InputName);
         foreach (string name in OnnxHeads.OutputNames(options)) g.Reserve(name);
 
-        var sample = model.InputShape.Dimensions.Select(d => OnnxDimension.Fixed(d));
+        // A token-sequence input has a symbolic length L (see OnnxExportOptions.SequenceInput), cut or padded to T below.
+        IEnumerable<OnnxDimension> sample = options.SequenceInput
+            ? [OnnxDimension.Symbolic(OnnxRecurrentLayerWriters.SequenceSymbol)]
+            : model.InputShape.Dimensions.Select(d => OnnxDimension.Fixed(d));
         var inputDims = options.BatchDimension ? sample.Prepend(OnnxDimension.Symbolic(OnnxHeads.BatchSymbol)) : sample;
         g.AddInput(new OnnxValueInfo(input, OnnxDataType.Float, inputDims.ToArray()));
 
         // Without a batch dimension the sample gains a leading 1 (Unsqueeze, whose axes are an input since opset 13).
         string batched = options.BatchDimension ? input : g.Node("Unsqueeze", [input, g.Int64Vector("batch_axis", 0)], "batch_of_one");
+        if (options.SequenceInput) batched = OnnxRecurrentLayerWriters.FitSteps(g, batched, model.InputShape.Size);
         var x = OnnxLayerTensor.Of(batched, model.InputShape);
         var values = new OnnxParameterValues(model.Parameters);
         x = OnnxLayerWriters.WriteChain(g, model.Layers, x, values);
