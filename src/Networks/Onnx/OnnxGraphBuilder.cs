@@ -102,10 +102,10 @@ internal sealed class OnnxGraphBuilder
     }
 
     /// <summary>
-    /// The int32 [N] sequence lengths the last EmbeddingLayer computed from its ids, passed as sequence_lens to the
-    /// recurrent nodes after it (our recurrent layers mask with the same lengths); null before any embedding.
+    /// Embedding layer name → the int32 [N] sequence lengths value computed from its ids, passed as sequence_lens to
+    /// the recurrent nodes that mask with that embedding's lengths.
     /// </summary>
-    public string? SequenceLengths { get; set; }
+    public Dictionary<string, string> SequenceLengths { get; } = new(StringComparer.Ordinal);
 
     /// <summary>Encodes the ModelProto.</summary>
     public byte[] ToModel(string graphName, IReadOnlyDictionary<string, string>? metadata)

@@ -15,8 +15,8 @@ namespace MLNet.DeepExtensions.Networks.Onnx;
 /// Weights. Ours use PyTorch's layouts, which are ONNX's W [G·H, F], R [G·H, H] per direction and B = [Wb | Rb], but
 /// the gate blocks are ordered differently: LSTM ours i, f, g, o → ONNX i, o, f, c; GRU ours r, z, n → ONNX z, r, h
 /// (with linear_before_reset = 1, PyTorch's r ⊙ (W_hn·h + b_hn)). The row blocks are reordered here.
-/// Masking. After an Embedding the node gets sequence_lens, the lengths our layers mask with (1 + the last position
-/// whose id ≠ −1). ONNX writes Y = 0 at padded steps, where ours carry the state (Keras masking), which is the
+/// Masking. A layer that masks with an Embedding's lengths (RecurrentLayer.LengthsSource: while the step axis is
+/// kept after the embedding) gets them as sequence_lens (1 + the last position whose id ≠ −1, int32). ONNX writes Y = 0 at padded steps, where ours carry the state (Keras masking), which is the
 /// direction's final state Y_h; a sequence output is therefore fixed up with Where(t &lt; length, Y, Y_h), so a layer
 /// reading padded positions (Dense after a sequence) sees our values. A following recurrent node with the same
 /// sequence_lens never reads them. ONNX Runtime accepts sequence_lens = 0 (an all-padding row) and returns the initial
@@ -43,7 +43,7 @@ internal static class OnnxRecurrentLayerWriters
     /// <summary>
     /// Gather on the table (vocabularySize, embeddingSize) with one zero row appended, so that the padding id −1 (ONNX
     /// Gather counts negative indices from the end) reads zeros. Ids [N, T] are floats holding integers: Cast to int64.
-    /// Also computes the sequence lengths the recurrent nodes after it read (<see cref="OnnxGraphBuilder.SequenceLengths"/>).
+    /// Also computes the sequence lengths the recurrent layers masking with it read (<see cref="OnnxGraphBuilder.SequenceLengths"/>).
     /// </summary>
     public static OnnxLayerTensor Embedding(OnnxGraphBuilder g, EmbeddingLayer layer, OnnxLayerTensor x, OnnxParameterValues values)
     {
@@ -54,7 +54,7 @@ internal static class OnnxRecurrentLayerWriters
         string weight = g.AddInitializer(layer.Weight.Name, name => OnnxTensor.FromFloats(name, [vocabulary + 1, size], table));
         string indices = g.Node("Cast", [ids.Name], $"{layer.Name}.indices", OnnxAttribute.Int("to", (long)OnnxDataType.Int64));
         string output = g.Node("Gather", [weight, indices], $"{layer.Name}.output", OnnxAttribute.Int("axis", 0));
-        g.SequenceLengths = PaddedLengths(g, layer.Name, ids.Name, steps);
+        g.SequenceLengths[layer.Name] = PaddedLengths(g, layer.Name, ids.Name, steps);
         return OnnxLayerTensor.Of(output, layer.OutputShape);
     }
 
@@ -77,7 +77,7 @@ internal static class OnnxRecurrentLayerWriters
 
     /// <summary>A bidirectional layer as one node with direction "bidirectional": forward weights first, then backward.</summary>
     public static OnnxLayerTensor Bidirectional(OnnxGraphBuilder g, BidirectionalLayer layer, OnnxLayerTensor x, OnnxParameterValues values) =>
-        Node(g, layer.Name, [layer.Forward, layer.Backward], "bidirectional", x, values);
+        Node(g, layer.Name, [layer.ForwardLayer, layer.BackwardLayer], "bidirectional", x, values);
 
     private static OnnxLayerTensor Node(OnnxGraphBuilder g, string name, RecurrentLayer[] directions, string direction, OnnxLayerTensor x, OnnxParameterValues values)
     {
@@ -91,6 +91,8 @@ internal static class OnnxRecurrentLayerWriters
             _ => throw new NotSupportedException($"Layer '{name}': recurrent layer type {first.GetType().Name} cannot be exported to ONNX."),
         };
 
+        // The lengths of the embedding this layer masks with (RecurrentLayer.LengthsSource; Bidirectional hands its own to both layers).
+        string? lengths = first.LengthsSource is { } source ? g.SequenceLengths[source.Name] : null;
         var sequences = x.As(g, new TensorShape(steps, features), $"{name}.input_sequences");
         string timeMajor = g.Node("Transpose", [sequences.Name], $"{name}.time_major", OnnxAttribute.Ints("perm", 1, 0, 2));
 
@@ -112,7 +114,7 @@ internal static class OnnxRecurrentLayerWriters
             g.AddInitializer($"{name}.W", n => OnnxTensor.FromFloats(n, [dirs, rows, features], w)),
             g.AddInitializer($"{name}.R", n => OnnxTensor.FromFloats(n, [dirs, rows, hidden], r)),
             g.AddInitializer($"{name}.B", n => OnnxTensor.FromFloats(n, [dirs, 2 * rows], b)),
-            .. g.SequenceLengths is { } lengths ? [lengths] : Array.Empty<string>(),
+            .. lengths is null ? Array.Empty<string>() : [lengths],
         ];
         var attributes = new List<OnnxAttribute> { OnnxAttribute.Int("hidden_size", hidden), OnnxAttribute.String("direction", direction) };
         if (first is GruLayer) attributes.Add(OnnxAttribute.Int("linear_before_reset", 1));
@@ -128,7 +130,7 @@ internal static class OnnxRecurrentLayerWriters
         }
 
         bool sequence = first.ReturnSequences;
-        bool fixPadding = sequence && g.SequenceLengths is not null;
+        bool fixPadding = sequence && lengths is not null;
         var outputs = g.NodeWithOutputs(op, inputs, [sequence ? $"{name}.Y" : null, sequence && !fixPadding ? null : $"{name}.Y_h"], [.. attributes]);
 
         if (!sequence)
@@ -147,7 +149,7 @@ internal static class OnnxRecurrentLayerWriters
             // Padded steps (t ≥ length) hold the direction's final state, as ours do: mask [T, 1, N, 1] broadcast over dirs and H.
             var stepIndices = Enumerable.Range(0, steps).ToArray();
             string range = g.AddInitializer($"{name}.steps", n => OnnxTensor.FromRaw(n, OnnxDataType.Int32, [steps, 1, 1, 1], OnnxTensor.LittleEndianBytes<int>(stepIndices)));
-            string lengths4 = g.Node("Reshape", [g.SequenceLengths!, g.Int64Vector($"{name}.lengths_shape", 1, 1, -1, 1)], $"{name}.lengths");
+            string lengths4 = g.Node("Reshape", [lengths!, g.Int64Vector($"{name}.lengths_shape", 1, 1, -1, 1)], $"{name}.lengths");
             string valid = g.Node("Less", [range, lengths4], $"{name}.valid_steps");
             y = g.Node("Where", [valid, y, outputs[1]!], $"{name}.Y_carried");
         }
