@@ -102,10 +102,10 @@ internal sealed class OnnxGraphBuilder
     }
 
     /// <summary>
-    /// Embedding layer name → the int32 [N] sequence lengths value computed from its ids, passed as sequence_lens to
-    /// the recurrent nodes that mask with that embedding's lengths.
+    /// Embedding layer name → the int32 [N] sequence lengths computed from its ids (nodes added on first use), passed
+    /// as sequence_lens to the recurrent nodes that mask with that embedding's lengths.
     /// </summary>
-    public Dictionary<string, string> SequenceLengths { get; } = new(StringComparer.Ordinal);
+    public Dictionary<string, Lazy<string>> SequenceLengths { get; } = new(StringComparer.Ordinal);
 
     /// <summary>Encodes the ModelProto.</summary>
     public byte[] ToModel(string graphName, IReadOnlyDictionary<string, string>? metadata)

@@ -19,8 +19,8 @@ namespace MLNet.DeepExtensions.Networks.Onnx;
 /// kept after the embedding) gets them as sequence_lens (1 + the last position whose id ≠ −1, int32). ONNX writes Y = 0 at padded steps, where ours carry the state (Keras masking), which is the
 /// direction's final state Y_h; a sequence output is therefore fixed up with Where(t &lt; length, Y, Y_h), so a layer
 /// reading padded positions (Dense after a sequence) sees our values. A following recurrent node with the same
-/// sequence_lens never reads them. ONNX Runtime accepts sequence_lens = 0 (an all-padding row) and returns the initial
-/// (zero) state for it, as our layers do; the parity tests pin that.
+/// sequence_lens never reads them. ONNX Runtime (measured with 1.31.1) accepts sequence_lens = 0, an all-padding row,
+/// and returns Y = 0 and Y_h = 0, the zero initial state, as our layers do; the parity tests include such a row.
 /// </remarks>
 internal static class OnnxRecurrentLayerWriters
 {
@@ -54,7 +54,8 @@ internal static class OnnxRecurrentLayerWriters
         string weight = g.AddInitializer(layer.Weight.Name, name => OnnxTensor.FromFloats(name, [vocabulary + 1, size], table));
         string indices = g.Node("Cast", [ids.Name], $"{layer.Name}.indices", OnnxAttribute.Int("to", (long)OnnxDataType.Int64));
         string output = g.Node("Gather", [weight, indices], $"{layer.Name}.output", OnnxAttribute.Int("axis", 0));
-        g.SequenceLengths[layer.Name] = PaddedLengths(g, layer.Name, ids.Name, steps);
+        // Only a recurrent layer that masks with them adds the length nodes (an Embedding → Flatten → Dense model has none).
+        g.SequenceLengths[layer.Name] = new Lazy<string>(() => PaddedLengths(g, layer.Name, ids.Name, steps));
         return OnnxLayerTensor.Of(output, layer.OutputShape);
     }
 
@@ -92,7 +93,7 @@ internal static class OnnxRecurrentLayerWriters
         };
 
         // The lengths of the embedding this layer masks with (RecurrentLayer.LengthsSource; Bidirectional hands its own to both layers).
-        string? lengths = first.LengthsSource is { } source ? g.SequenceLengths[source.Name] : null;
+        string? lengths = first.LengthsSource is { } source ? g.SequenceLengths[source.Name].Value : null;
         var sequences = x.As(g, new TensorShape(steps, features), $"{name}.input_sequences");
         string timeMajor = g.Node("Transpose", [sequences.Name], $"{name}.time_major", OnnxAttribute.Ints("perm", 1, 0, 2));
 

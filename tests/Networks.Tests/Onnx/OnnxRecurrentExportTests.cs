@@ -166,6 +166,14 @@ public sealed class OnnxRecurrentExportTests(ITestOutputHelper output) : IDispos
     }
 
     [Fact]
+    public void EmbeddingFlattenDenseMatchesPredictWithoutLengthNodes()
+    {
+        using var model = Model(new TensorShape(7), new EmbeddingLayer(Vocabulary, EmbeddingSize), new FlattenLayer(), new DenseLayer(Outputs));
+        Assert.DoesNotContain(OnnxExporter.Graph(model, new OnnxExportOptions()).Nodes, n => n.OpType == "ReduceMax");
+        Report("Embedding→Flatten→Dense", AssertTokenParity(model));
+    }
+
+    [Fact]
     public void RecurrentGraphHasOneNodePerLayerWithSequenceLengths()
     {
         using var model = Model(new TensorShape(7), new EmbeddingLayer(Vocabulary, EmbeddingSize), Bidirectional(Cell.Gru, true), new LstmLayer(3), new DenseLayer(Outputs));
