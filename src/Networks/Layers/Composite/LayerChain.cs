@@ -127,9 +127,12 @@ internal sealed class LayerChain : IDisposable
     public TensorShape Build(TensorShape inputShape, ParameterStore parameters)
     {
         var shape = inputShape;
+        EmbeddingLayer? lengths = null; // the recurrent layers after an embedding mask with its sequence lengths
         foreach (var layer in _layers)
         {
+            SequenceLengths.Connect(layer, lengths);
             layer.Build(shape, parameters);
+            lengths = SequenceLengths.Advance(layer, lengths);
             shape = layer.OutputShape;
         }
         OutputShape = shape;
