@@ -42,15 +42,16 @@ public static class OnnxExporter
         string input = g.Reserve(options.InputName);
         foreach (string name in OnnxHeads.OutputNames(options)) g.Reserve(name);
 
-        // A token-sequence input has a symbolic length L (see OnnxExportOptions.SequenceInput), cut or padded to T below.
-        IEnumerable<OnnxDimension> sample = options.SequenceInput
-            ? [OnnxDimension.Symbolic(OnnxRecurrentLayerWriters.SequenceSymbol)]
-            : model.InputShape.Dimensions.Select(d => OnnxDimension.Fixed(d));
-        var inputDims = options.BatchDimension ? sample.Prepend(OnnxDimension.Symbolic(OnnxHeads.BatchSymbol)) : sample;
-        g.AddInput(new OnnxValueInfo(input, OnnxDataType.Float, inputDims.ToArray()));
+        // A token-sequence input has a symbolic length L, cut or padded to T below; without a batch dimension it is
+        // [1, L], not [L] (see OnnxExportOptions.SequenceInput), so it needs no leading 1.
+        var sample = model.InputShape.Dimensions.Select(d => OnnxDimension.Fixed(d));
+        OnnxDimension[] inputDims = options.SequenceInput
+            ? [options.BatchDimension ? OnnxDimension.Symbolic(OnnxHeads.BatchSymbol) : OnnxDimension.Fixed(1), OnnxDimension.Symbolic(OnnxRecurrentLayerWriters.SequenceSymbol)]
+            : options.BatchDimension ? sample.Prepend(OnnxDimension.Symbolic(OnnxHeads.BatchSymbol)).ToArray() : sample.ToArray();
+        g.AddInput(new OnnxValueInfo(input, OnnxDataType.Float, inputDims));
 
         // Without a batch dimension the sample gains a leading 1 (Unsqueeze, whose axes are an input since opset 13).
-        string batched = options.BatchDimension ? input : g.Node("Unsqueeze", [input, g.Int64Vector("batch_axis", 0)], "batch_of_one");
+        string batched = options.BatchDimension || options.SequenceInput ? input : g.Node("Unsqueeze", [input, g.Int64Vector("batch_axis", 0)], "batch_of_one");
         if (options.SequenceInput) batched = OnnxRecurrentLayerWriters.FitSteps(g, batched, model.InputShape.Size);
         var x = OnnxLayerTensor.Of(batched, model.InputShape);
         var values = new OnnxParameterValues(model.Parameters);

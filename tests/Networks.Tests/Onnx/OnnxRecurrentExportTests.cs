@@ -9,7 +9,7 @@ namespace MLNet.DeepExtensions.Networks.Tests.Onnx;
 /// <summary>
 /// Recurrent models exported to ONNX (LSTM, GRU, RNN nodes; Embedding as Gather) and run in ONNX Runtime reproduce
 /// Sequential.Predict on the managed CPU backend to 1e-5 absolute, batched ([N, T, F] / [N, T]) and one row at a
-/// time ([T, F] / [T]), and for token models also through the variable-length input ([L] and [N, L]). Random weights
+/// time ([T, F] / [T]), and for token models also through the variable-length input ([1, L] and [N, L]). Random weights
 /// make a wrong gate order show at once: these tests are what proves the gate reordering.
 /// </summary>
 public sealed class OnnxRecurrentExportTests(ITestOutputHelper output) : IDisposable
@@ -263,7 +263,7 @@ public sealed class OnnxRecurrentExportTests(ITestOutputHelper output) : IDispos
     /// <summary>
     /// Token rows of lengths 0, T, 1 and random ones (−1 padding after them), ids in [0, V): the fixed-length forms
     /// [N, T] and [T]; then the variable-length forms of <see cref="OnnxExportOptions.SequenceInput"/>: each row's ids
-    /// alone as [L] (L = its length, plus rows longer than T that the graph truncates), and [N, L] with L &lt; T and L &gt; T.
+    /// alone as [1, L] (L = its length, 0 included, plus rows longer than T that the graph truncates), and [N, L] with L &lt; T and L &gt; T.
     /// </summary>
     private static float AssertTokenParity(Sequential model)
     {
@@ -282,9 +282,9 @@ public sealed class OnnxRecurrentExportTests(ITestOutputHelper output) : IDispos
         var chain = OnnxExporter.Export(model, new OnnxExportOptions { BatchDimension = false, SequenceInput = true });
         for (int r = 0; r < Rows; r++)
         {
-            var score = Run(chain, "Features", lists[r], lists[r].Length)["Score"];
+            var score = Run(chain, "Features", lists[r], 1, lists[r].Length)["Score"];
             Assert.Equal([outputs], score.Shape);
-            max = MathF.Max(max, AssertAbsoluteClose(expected.AsSpan(r * outputs, outputs), score.Floats, $"[L = {lists[r].Length}] row {r} Score"));
+            max = MathF.Max(max, AssertAbsoluteClose(expected.AsSpan(r * outputs, outputs), score.Floats, $"[1, L = {lists[r].Length}] row {r} Score"));
         }
 
         var batched = OnnxExporter.Export(model, new OnnxExportOptions { SequenceInput = true });
