@@ -40,9 +40,9 @@ public sealed class OnnxExportOptions
     /// [N, T] or [T], padded with −1 by the caller. Default false.
     /// </summary>
     /// <remarks>
-    /// Why [1, L] and not [L]: ML.NET's OnnxTransformer (measured with 5.0.1 and 6.0.0) reads a leading unknown dimension as its
-    /// batch of 1 and fills one later unknown dimension from the vector's length, so it feeds a variable-length vector
-    /// column to [1, L] but not to [L].
+    /// Why [1, L] and not [L]: ML.NET's OnnxTransformer (measured with 5.0.1 and 6.0.0) reads a leading unknown
+    /// dimension as its batch of 1 and fills one later unknown dimension from the vector's length, so it feeds a
+    /// variable-length vector column to [1, L] but not to [L].
     /// </remarks>
     public bool SequenceInput { get; init; }
 

@@ -16,10 +16,11 @@ namespace MLNet.DeepExtensions.Networks.Onnx;
 /// the gate blocks are ordered differently: LSTM ours i, f, g, o → ONNX i, o, f, c; GRU ours r, z, n → ONNX z, r, h
 /// (with linear_before_reset = 1, PyTorch's r ⊙ (W_hn·h + b_hn)). The row blocks are reordered here.
 /// Masking. A layer that masks with an Embedding's lengths (RecurrentLayer.LengthsSource: while the step axis is
-/// kept after the embedding) gets them as sequence_lens (1 + the last position whose id ≠ −1, int32). ONNX writes Y = 0 at padded steps, where ours carry the state (Keras masking), which is the
-/// direction's final state Y_h; a sequence output is therefore fixed up with Where(t &lt; length, Y, Y_h), so a layer
-/// reading padded positions (Dense after a sequence) sees our values. A following recurrent node with the same
-/// sequence_lens never reads them. ONNX Runtime (measured with 1.31.1) accepts sequence_lens = 0, an all-padding row,
+/// kept after the embedding) gets them as sequence_lens (1 + the last position whose id ≠ −1, int32). ONNX writes
+/// Y = 0 at padded steps, where ours carry the state (Keras masking), which is the direction's final state Y_h (the
+/// backward layer's too: Bidirectional reverses only the valid prefix); a sequence output is therefore fixed up with
+/// Where(t &lt; length, Y, Y_h), so a layer reading padded positions (Dense after a sequence) sees our values. A
+/// following recurrent node with the same sequence_lens never reads them. ONNX Runtime (measured with 1.31.1) accepts sequence_lens = 0, an all-padding row,
 /// and returns Y = 0 and Y_h = 0, the zero initial state, as our layers do; the parity tests include such a row.
 /// </remarks>
 internal static class OnnxRecurrentLayerWriters
