@@ -258,7 +258,7 @@ public abstract class RecurrentLayer : Layer, ISequenceLengthsReader
     /// <inheritdoc/>
     public override string Describe() => $"{CellName}({HiddenSize}{DescribeOptions}{(ReturnSequences ? ", sequences" : "")})";
 
-    /// <summary>Fails unless <paramref name="other"/> has this layer's type, hidden size, output mode and options (Bidirectional).</summary>
+    /// <summary>Whether <paramref name="other"/> has this layer's type, hidden size, output mode and options (what Bidirectional requires).</summary>
     internal virtual bool SameConfiguration(RecurrentLayer other) =>
         other.GetType() == GetType() && other.HiddenSize == HiddenSize && other.ReturnSequences == ReturnSequences;
 }
