@@ -9,7 +9,7 @@ namespace MLNet.DeepExtensions.Networks.Onnx;
 /// </summary>
 /// <remarks>
 /// Graph: the input (named <see cref="OnnxExportOptions.InputName"/>, float, shape [N, InputShape...] or
-/// [InputShape...]) gets a leading 1 without a batch dimension; each layer then reads the layout it needs, rows
+/// [InputShape...]; [N, L] or [1, L] for <see cref="OnnxExportOptions.SequenceInput"/>) gets a leading 1 without a batch dimension; each layer then reads the layout it needs, rows
 /// [N, F] or images [N, C, H, W] (see <see cref="OnnxLayerTensor"/>), the last output is brought to rows [N, K], and
 /// the head of <see cref="OnnxExportOptions.Head"/> names the outputs. The raw head's "Score" is the flattened output
 /// sample ([N, OutputShape.Size] or [OutputShape.Size]), as <see cref="Sequential.Predict"/> returns it.

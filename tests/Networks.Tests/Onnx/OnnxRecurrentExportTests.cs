@@ -118,6 +118,24 @@ public sealed class OnnxRecurrentExportTests(ITestOutputHelper output) : IDispos
         Report($"BiGRU→BiLSTM T={steps}", AssertFeatureParity(model));
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(33)]
+    public void AwkwardHiddenSizesMatchPredict(int hidden)
+    {
+        using var model = Model(new TensorShape(7, Features), Bidirectional(Cell.Lstm, true, hidden), Bidirectional(Cell.Gru, false, hidden), new DenseLayer(Outputs));
+        Report($"BiLSTM→BiGRU H={hidden}", AssertFeatureParity(model));
+    }
+
+    [Fact]
+    public void KerasInitializationMatchesPredict()
+    {
+        // The layers' own initialization (orthogonal weight_hh, LSTM forget bias 1, zero biases otherwise), not randomized.
+        using var model = new Sequential(new EmbeddingLayer(Vocabulary, EmbeddingSize), Bidirectional(Cell.Lstm, true), new GruLayer(4), new DenseLayer(Outputs));
+        model.Build(_backend, new TensorShape(9), seed: 5);
+        Report("Keras-initialized Embedding→BiLSTM→GRU", AssertTokenParity(model));
+    }
+
     // ------------------------------------------------------------------ token inputs (Embedding, padding, masking)
 
     [Theory]
