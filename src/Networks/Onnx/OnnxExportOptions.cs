@@ -32,6 +32,20 @@ public sealed class OnnxExportOptions
     /// </summary>
     public bool BatchDimension { get; init; } = true;
 
+    /// <summary>
+    /// For a token-sequence model (its first layer an <see cref="Layers.EmbeddingLayer"/> reading T ids): true makes the
+    /// input's length symbolic, "L": [N, L] with a batch dimension and [1, L] without one (one row's ids, unpadded, as
+    /// ML.NET's scoring chain has them in a variable-length vector column). The graph keeps the first T ids and pads
+    /// shorter rows with the padding id −1, so a row's sequence length is min(L, T) (L may be 0). False: the input is
+    /// [N, T] or [T], padded with −1 by the caller. Default false.
+    /// </summary>
+    /// <remarks>
+    /// Why [1, L] and not [L]: ML.NET's OnnxTransformer (measured with 5.0.1 and 6.0.0) reads a leading unknown
+    /// dimension as its batch of 1 and fills one later unknown dimension from the vector's length, so it feeds a
+    /// variable-length vector column to [1, L] but not to [L].
+    /// </remarks>
+    public bool SequenceInput { get; init; }
+
     /// <summary>The outputs after the network. Default <see cref="OnnxOutputHead.Raw"/>.</summary>
     public OnnxOutputHead Head { get; init; } = OnnxOutputHead.Raw;
 

@@ -9,7 +9,7 @@ namespace MLNet.DeepExtensions.Networks.Onnx;
 /// </summary>
 /// <remarks>
 /// Graph: the input (named <see cref="OnnxExportOptions.InputName"/>, float, shape [N, InputShape...] or
-/// [InputShape...]) gets a leading 1 without a batch dimension; each layer then reads the layout it needs, rows
+/// [InputShape...]; [N, L] or [1, L] for <see cref="OnnxExportOptions.SequenceInput"/>) gets a leading 1 without a batch dimension; each layer then reads the layout it needs, rows
 /// [N, F] or images [N, C, H, W] (see <see cref="OnnxLayerTensor"/>), the last output is brought to rows [N, K], and
 /// the head of <see cref="OnnxExportOptions.Head"/> names the outputs. The raw head's "Score" is the flattened output
 /// sample ([N, OutputShape.Size] or [OutputShape.Size]), as <see cref="Sequential.Predict"/> returns it.
@@ -33,17 +33,26 @@ public static class OnnxExporter
         if (!model.IsBuilt) throw new InvalidOperationException("The model is not built: call Build(backend, inputShape, seed) (or train it) before exporting it to ONNX.");
         int outputs = model.OutputShape.Size;
         Validate(options, outputs);
+        if (options.SequenceInput && model.Layers[0] is not EmbeddingLayer)
+        {
+            throw new ArgumentException($"OnnxExportOptions.SequenceInput needs a model whose first layer is an EmbeddingLayer (token ids); the first layer '{model.Layers[0].Name}' is a {model.Layers[0].GetType().Name}.", nameof(options));
+        }
 
         var g = new OnnxGraphBuilder();
         string input = g.Reserve(options.InputName);
         foreach (string name in OnnxHeads.OutputNames(options)) g.Reserve(name);
 
+        // A token-sequence input has a symbolic length L, cut or padded to T below; without a batch dimension it is
+        // [1, L], not [L] (see OnnxExportOptions.SequenceInput), so it needs no leading 1.
         var sample = model.InputShape.Dimensions.Select(d => OnnxDimension.Fixed(d));
-        var inputDims = options.BatchDimension ? sample.Prepend(OnnxDimension.Symbolic(OnnxHeads.BatchSymbol)) : sample;
-        g.AddInput(new OnnxValueInfo(input, OnnxDataType.Float, inputDims.ToArray()));
+        OnnxDimension[] inputDims = options.SequenceInput
+            ? [options.BatchDimension ? OnnxDimension.Symbolic(OnnxHeads.BatchSymbol) : OnnxDimension.Fixed(1), OnnxDimension.Symbolic(OnnxRecurrentLayerWriters.SequenceSymbol)]
+            : options.BatchDimension ? sample.Prepend(OnnxDimension.Symbolic(OnnxHeads.BatchSymbol)).ToArray() : sample.ToArray();
+        g.AddInput(new OnnxValueInfo(input, OnnxDataType.Float, inputDims));
 
         // Without a batch dimension the sample gains a leading 1 (Unsqueeze, whose axes are an input since opset 13).
-        string batched = options.BatchDimension ? input : g.Node("Unsqueeze", [input, g.Int64Vector("batch_axis", 0)], "batch_of_one");
+        string batched = options.BatchDimension || options.SequenceInput ? input : g.Node("Unsqueeze", [input, g.Int64Vector("batch_axis", 0)], "batch_of_one");
+        if (options.SequenceInput) batched = OnnxRecurrentLayerWriters.FitSteps(g, batched, model.InputShape.Size);
         var x = OnnxLayerTensor.Of(batched, model.InputShape);
         var values = new OnnxParameterValues(model.Parameters);
         x = OnnxLayerWriters.WriteChain(g, model.Layers, x, values);

@@ -88,6 +88,25 @@ internal sealed class OnnxGraphBuilder
         return output;
     }
 
+    /// <summary>
+    /// Adds a node with several outputs (RNN, GRU, LSTM: Y, Y_h, Y_c); a null hint omits that optional output (written
+    /// as ""). Returns the output names, null where omitted.
+    /// </summary>
+    public string?[] NodeWithOutputs(string opType, string[] inputs, string?[] outputHints, params OnnxAttribute[] attributes)
+    {
+        string?[] outputs = outputHints.Select(hint => hint is null ? null : UniqueName(hint)).ToArray();
+        int count = _nodeCounts.GetValueOrDefault(opType) + 1;
+        _nodeCounts[opType] = count;
+        _nodes.Add(new OnnxNode($"{opType}_{count}", opType, inputs, outputs.Select(o => o ?? "").ToArray(), attributes));
+        return outputs;
+    }
+
+    /// <summary>
+    /// Embedding layer name → the int32 [N] sequence lengths computed from its ids (nodes added on first use), passed
+    /// as sequence_lens to the recurrent nodes that mask with that embedding's lengths.
+    /// </summary>
+    public Dictionary<string, Lazy<string>> SequenceLengths { get; } = new(StringComparer.Ordinal);
+
     /// <summary>Encodes the ModelProto.</summary>
     public byte[] ToModel(string graphName, IReadOnlyDictionary<string, string>? metadata)
     {

@@ -6,7 +6,8 @@ namespace MLNet.DeepExtensions.Networks.Onnx;
 /// <summary>
 /// Writes each layer as ONNX nodes. Each writer asks for the input layout it needs (<see cref="OnnxLayerTensor"/>):
 /// dense, norm and maxout layers read rows [N, features], image layers (<see cref="OnnxImageLayerWriters"/>) read
-/// [N, C, H, W], and elementwise and identity layers keep the layout they get.
+/// [N, C, H, W], sequence layers (<see cref="OnnxRecurrentLayerWriters"/>) read [N, T, F], and elementwise and
+/// identity layers keep the layout they get.
 /// </summary>
 internal static class OnnxLayerWriters
 {
@@ -19,7 +20,8 @@ internal static class OnnxLayerWriters
     private const string KnownLayers =
         "DenseLayer, ActivationLayer, MaxoutLayer, BatchNormLayer, LayerNormLayer, DropoutLayer, FlattenLayer, " +
         "Conv2DLayer, Conv2DTransposeLayer, MaxPool2DLayer, AvgPool2DLayer, GlobalAvgPoolLayer, BatchNorm2DLayer, ResidualBlock, " +
-        "StandardizationLayer, RandomHorizontalFlipLayer, RandomCropLayer and GaussianNoiseLayer";
+        "StandardizationLayer, RandomHorizontalFlipLayer, RandomCropLayer, GaussianNoiseLayer, " +
+        "EmbeddingLayer, LstmLayer, GruLayer, SimpleRnnLayer and BidirectionalLayer";
 
     /// <summary>Adds the nodes of <paramref name="layer"/> applied to <paramref name="x"/> (InputShape.Size values per sample); returns its output.</summary>
     public static OnnxLayerTensor Write(OnnxGraphBuilder g, Layer layer, OnnxLayerTensor x, OnnxParameterValues values)
@@ -40,6 +42,9 @@ internal static class OnnxLayerWriters
             BatchNorm2DLayer batchNorm2D => OnnxImageLayerWriters.BatchNorm2D(g, batchNorm2D, x, values),
             ResidualBlock block => Residual(g, block, x, values),
             StandardizationLayer standardization => Standardization(g, standardization, x, values),
+            EmbeddingLayer embedding => OnnxRecurrentLayerWriters.Embedding(g, embedding, x, values),
+            RecurrentLayer recurrent => OnnxRecurrentLayerWriters.Recurrent(g, recurrent, x, values),
+            BidirectionalLayer bidirectional => OnnxRecurrentLayerWriters.Bidirectional(g, bidirectional, x, values),
             // Identity at inference (dropout, flip, crop, noise); Flatten moves no data, so the next layer that needs rows flattens.
             DropoutLayer or RandomFlipCropLayer or GaussianNoiseLayer or FlattenLayer => x,
             _ => throw new NotSupportedException(

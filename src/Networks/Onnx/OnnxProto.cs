@@ -91,22 +91,24 @@ internal sealed class OnnxTensor
     }
 }
 
-/// <summary>AttributeProto of type INT, FLOAT or INTS.</summary>
+/// <summary>AttributeProto of type INT, FLOAT, INTS, STRING or STRINGS.</summary>
 internal sealed class OnnxAttribute
 {
-    private const int NameField = 1, FloatField = 2, IntField = 3, IntsField = 8, TypeField = 20;
-    private const int FloatType = 1, IntType = 2, IntsType = 7; // AttributeProto.AttributeType
+    private const int NameField = 1, FloatField = 2, IntField = 3, StringField = 4, IntsField = 8, StringsField = 9, TypeField = 20;
+    private const int FloatType = 1, IntType = 2, StringType = 3, IntsType = 7, StringsType = 8; // AttributeProto.AttributeType
 
     private readonly int _type;
     private readonly float _float;
     private readonly long[] _ints;
+    private readonly string[] _strings;
 
-    private OnnxAttribute(string name, int type, float f, long[] ints)
+    private OnnxAttribute(string name, int type, float f, long[] ints, string[]? strings = null)
     {
         Name = name;
         _type = type;
         _float = f;
         _ints = ints;
+        _strings = strings ?? [];
     }
 
     /// <summary>Attribute name.</summary>
@@ -121,6 +123,12 @@ internal sealed class OnnxAttribute
     /// <summary>An INTS attribute.</summary>
     public static OnnxAttribute Ints(string name, params long[] values) => new(name, IntsType, 0f, values);
 
+    /// <summary>A STRING attribute (UTF-8 bytes), e.g. an RNN's direction.</summary>
+    public static OnnxAttribute String(string name, string value) => new(name, StringType, 0f, [], [value]);
+
+    /// <summary>A STRINGS attribute, e.g. an RNN's activations.</summary>
+    public static OnnxAttribute Strings(string name, params string[] values) => new(name, StringsType, 0f, [], values);
+
     /// <summary>Encodes the AttributeProto.</summary>
     public void WriteTo(ProtobufWriter writer)
     {
@@ -129,6 +137,8 @@ internal sealed class OnnxAttribute
         {
             case FloatType: writer.WriteFloat(FloatField, _float); break;
             case IntType: writer.WriteInt64(IntField, _ints[0]); break;
+            case StringType: writer.WriteString(StringField, _strings[0]); break;
+            case StringsType: foreach (string v in _strings) writer.WriteString(StringsField, v); break;
             default: foreach (long v in _ints) writer.WriteInt64(IntsField, v); break;
         }
         writer.WriteInt64(TypeField, _type);

@@ -27,7 +27,7 @@ public sealed class OnnxCheckerTests : IDisposable
         return (process.ExitCode, stdout + stderr.Result);
     }
 
-    private static void AssertCheckerAccepts(byte[] onnx)
+    internal static void AssertCheckerAccepts(byte[] onnx)
     {
         Assert.True(File.Exists(Python), $"{Python} is missing: the ONNX checker tests need Debian's Python with the onnx package (apt-get install python3-onnx).");
         var (importCode, importOutput) = RunPython("-c", "import onnx");

@@ -42,7 +42,7 @@ public sealed class OnnxExporterErrorTests : IDisposable
         using var model = new Sequential(new DenseLayer(4), new SquareLayer(), new DenseLayer(2));
         model.Build(_backend, new TensorShape(3));
         var error = Assert.Throws<NotSupportedException>(() => OnnxExporter.Export(model, new OnnxExportOptions()));
-        Assert.Equal("Layer 'square_1' of type SquareLayer cannot be exported to ONNX: the exporter knows DenseLayer, ActivationLayer, MaxoutLayer, BatchNormLayer, LayerNormLayer, DropoutLayer, FlattenLayer, Conv2DLayer, Conv2DTransposeLayer, MaxPool2DLayer, AvgPool2DLayer, GlobalAvgPoolLayer, BatchNorm2DLayer, ResidualBlock, StandardizationLayer, RandomHorizontalFlipLayer, RandomCropLayer and GaussianNoiseLayer.", error.Message);
+        Assert.Equal("Layer 'square_1' of type SquareLayer cannot be exported to ONNX: the exporter knows DenseLayer, ActivationLayer, MaxoutLayer, BatchNormLayer, LayerNormLayer, DropoutLayer, FlattenLayer, Conv2DLayer, Conv2DTransposeLayer, MaxPool2DLayer, AvgPool2DLayer, GlobalAvgPoolLayer, BatchNorm2DLayer, ResidualBlock, StandardizationLayer, RandomHorizontalFlipLayer, RandomCropLayer, GaussianNoiseLayer, EmbeddingLayer, LstmLayer, GruLayer, SimpleRnnLayer and BidirectionalLayer.", error.Message);
     }
 
     [Theory]
