@@ -16,7 +16,18 @@ internal static class DeepOutputSchema
         CheckShape(inputSchema, head, options);
         // ML.NET keeps SchemaShape.Column's constructor internal; its SDCA trainer of the same task declares exactly the
         // standard output columns (Score, PredictedLabel, Probability) for the same inputs.
-        return head.StandardOutputs(new MLContext(), options.LabelColumnName, options.FeatureColumnName).GetOutputSchema(inputSchema);
+        var ml = new MLContext();
+        if (options is not DeepRnnTrainer.Options { ReadsTokens: true })
+        {
+            return head.StandardOutputs(ml, options.LabelColumnName, options.FeatureColumnName).GetOutputSchema(inputSchema);
+        }
+        // SDCA takes only a known-size vector of Single: for token keys it reads a stand-in column (the keys' counts),
+        // dropped again, so the schema keeps the key column as it was.
+        const string standIn = "DeepRnn.TokenCounts";
+        return ml.Transforms.Conversion.MapKeyToVector(standIn, options.FeatureColumnName, outputCountVector: true)
+            .Append(head.StandardOutputs(ml, options.LabelColumnName, standIn))
+            .Append(ml.Transforms.DropColumns(standIn))
+            .GetOutputSchema(inputSchema);
     }
 
     private static void CheckShape(SchemaShape schema, TaskHead head, DeepTrainerOptions o)

@@ -29,7 +29,7 @@ public sealed class DigitSequencesFixture : IDisposable
         var (train, test) = TestData.Digits(Ml);
         Train = AsSequences(Ml, train);
         Test = AsSequences(Ml, test);
-        Options = new DeepRnnTrainer.Options { CellType = RnnCellType.Lstm, HiddenSize = 32, Epochs = 8, BatchSize = 32, LearningRate = 3e-3f, Seed = 3 };
+        Options = new DeepRnnTrainer.Options { CellType = RnnCellType.Lstm, HiddenSize = 32, Epochs = 15, BatchSize = 32, LearningRate = 3e-3f, Seed = 3 };
         Model = Ml.Transforms.Conversion.MapValueToKey("Label").Append(Ml.MulticlassClassification.Trainers.DeepRnn(Options)).Fit(Train);
     }
 

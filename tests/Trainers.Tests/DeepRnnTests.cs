@@ -19,7 +19,7 @@ public sealed class DeepRnnTests(DigitSequencesFixture fixture) : IClassFixture<
     {
         var metrics = Ml.MulticlassClassification.Evaluate(fixture.Model.Transform(fixture.Test));
         // Chance is 0.1; a network whose gradients through time are wrong stays far below this.
-        Assert.True(metrics.MicroAccuracy >= 0.9, $"micro-accuracy {metrics.MicroAccuracy:F4}");
+        Assert.True(metrics.MicroAccuracy >= 0.93, $"micro-accuracy {metrics.MicroAccuracy:F4}");
         Assert.Equal(10, metrics.ConfusionMatrix.NumberOfClasses);
     }
 
