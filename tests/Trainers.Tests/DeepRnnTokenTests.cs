@@ -93,6 +93,49 @@ public sealed class DeepRnnTokenTests(ReviewsFixture fixture) : IClassFixture<Re
         Assert.Equal("MLNet.DeepExtensions DeepRnn", session.ModelMetadata.CustomMetadataMap["producer"]);
     }
 
+    [Theory]
+    [InlineData(RnnCellType.Lstm)]
+    [InlineData(RnnCellType.SimpleRnn)]
+    public void StackedBidirectionalTokenModelScoresInMlNetLikeTheEngine(RnnCellType cell)
+    {
+        // ML.NET's chain feeds each row unpadded (any length, cut to T in the graph); the engine reads ids padded with −1.
+        // Equal scores mean the padding is masked the same way in both, through both directions and both layers.
+        var options = new DeepRnnTrainer.Options
+        {
+            FeatureColumnName = "Tokens", CellType = cell, EmbeddingSize = 6, HiddenSize = 5, NumberOfLayers = 2, Bidirectional = true,
+            MaxSequenceLength = 6, DenseLayers = [4], Epochs = 2, Seed = 4,
+        };
+        var model = ReviewsFixture.Tokens(Ml).Append(Ml.MulticlassClassification.Trainers.DeepRnn(options))
+            .Fit(Ml.Transforms.Conversion.MapValueToKey("Label").Fit(Multiclass(fixture.Train)).Transform(Multiclass(fixture.Train)));
+        using var deep = model.LastTransformer;
+        var texts = ReviewsFixture.Reviews(20, seed: 5).Select(r => new ReviewRow { Text = r.Text }).Append(new ReviewRow { Text = "" }).ToArray();
+        var scored = model.Transform(Ml.Data.LoadFromEnumerable(texts));
+        var chain = TestData.VectorColumn(scored, "Score");
+        var sequences = scored.GetColumn<VBuffer<uint>>("Tokens").Select(v => v.DenseValues().ToArray()).ToArray();
+        Assert.Empty(sequences[^1]); // an empty text at scoring: no steps, the initial (zero) state
+        var padded = sequences.SelectMany(s => Enumerable.Range(0, 6).Select(t => t < s.Length ? (float)s[t] : -1f)).ToArray();
+        var engine = DeepRnnAssert.Softmax(deep.TrainedNetwork.Predict(padded, sequences.Length), 2);
+        DeepRnnAssert.Close(engine, chain, 1e-5);
+        Assert.Contains(sequences, s => s.Length > 6); // some rows are cut to the first 6 tokens
+    }
+
+    private IDataView Multiclass(IDataView reviews) =>
+        Ml.Data.LoadFromEnumerable(Ml.Data.CreateEnumerable<ReviewRow>(reviews, reuseRowObject: false)
+            .Select(r => new TextLabelRow { Text = r.Text, Label = r.Label ? "good" : "bad" }).ToArray());
+
+    [Fact]
+    public void ValidationRowsLongerThanTheTrainingStepsAreCutAndEarlyStoppingRuns()
+    {
+        var options = new DeepRnnTrainer.Options { FeatureColumnName = "Tokens", EmbeddingSize = 4, HiddenSize = 4, Epochs = 30, EarlyStoppingPatience = 1, LearningRate = 1e-4f };
+        var shortTexts = Ml.Data.LoadFromEnumerable(ReviewsFixture.Reviews(60, seed: 6).Where(r => r.Text.Split(' ').Length <= 4).ToArray());
+        var keys = ReviewsFixture.Tokens(Ml).Fit(fixture.Train);
+        using var model = Ml.BinaryClassification.Trainers.DeepRnn(options).Fit(keys.Transform(shortTexts), keys.Transform(fixture.Test));
+        Assert.Equal([4], model.Network.InputShape);
+        // The validation rows (up to 11 words) were read at the 4 training steps: every epoch has a validation loss.
+        Assert.All(model.History.Epochs, e => Assert.True(e.ValidationLoss is { } loss && double.IsFinite(loss)));
+        Assert.NotNull(model.History.BestEpoch);
+    }
+
     [Fact]
     public void KeysOfAnotherVocabularyAreAClearErrorAtScoring()
     {
@@ -134,6 +177,13 @@ public sealed class DeepRnnTokenTests(ReviewsFixture fixture) : IClassFixture<Re
             result.Add(outputs.First(o => o.Name == "Score").AsTensor<float>().ToArray());
         }
         return result.ToArray();
+    }
+
+    public sealed class TextLabelRow
+    {
+        public string Text = "";
+
+        public string Label = "";
     }
 
     public sealed class TextFeaturesRow
