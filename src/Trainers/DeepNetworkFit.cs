@@ -17,11 +17,7 @@ namespace MLNet.DeepExtensions;
 /// Vector&lt;Single, shape...&gt;, or for token sequences a variable-length vector of the training key type.
 /// </summary>
 internal sealed record DeepFitResult(TaskHead Head, string FeatureColumnName, Sequential Network, ComputeBackend Backend, ITransformer Scoring,
-    LabelKeyValues? Labels, IReadOnlyDictionary<string, string> Metadata, TrainingHistory History, DeepNetworkInfo Info, DataViewType FeatureType)
-{
-    /// <summary>Whether the network reads token keys (its first layer an Embedding) rather than floats.</summary>
-    public bool ReadsTokens => FeatureType is VectorDataViewType { ItemType: KeyDataViewType };
-}
+    LabelKeyValues? Labels, IReadOnlyDictionary<string, string> Metadata, TrainingHistory History, DeepNetworkInfo Info, DataViewType FeatureType);
 
 /// <summary>
 /// The Fit that every deep trainer shares: check both data views' schemas, read the rows once, scale features and

@@ -8,7 +8,7 @@ using MLNet.DeepExtensions.Tasks;
 namespace MLNet.DeepExtensions;
 
 /// <summary>
-/// A trained deep network (perceptron, CNN) in an ML.NET pipeline. Transform adds the task's standard columns — multiclass:
+/// A trained deep network (perceptron, CNN, recurrent network) in an ML.NET pipeline. Transform adds the task's standard columns — multiclass:
 /// Score (class probabilities in the label key's order) and PredictedLabel (a key like Label); binary: Score (logit),
 /// Probability, PredictedLabel (Boolean); regression: Score — so Evaluate, CrossValidate and PredictionEngine work
 /// unchanged.

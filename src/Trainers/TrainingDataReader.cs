@@ -12,10 +12,11 @@ namespace MLNet.DeepExtensions;
 /// <summary>
 /// Reads an IDataView's feature and label columns in one cursor pass into contiguous float arrays (growing by
 /// doubling, no allocation per row), checking every value: the errors name the column, the row and the value.
+/// Float sequences (DeepRnn) are read by <see cref="Read"/> like any known-size vector, steps·features values per row;
+/// token keys by <see cref="ReadTokens"/>.
 /// </summary>
 internal static class TrainingDataReader
 {
-    // Float sequences are read by Read like any known-size vector (steps·features values per row); token keys by ReadTokens.
     /// <summary>Checks the two columns' types for the task of <paramref name="head"/> and returns the feature width and the class count (1 for binary and regression).</summary>
     /// <remarks>With <paramref name="tokens"/>, the feature column must be a vector of UInt32 keys with a known count, and the "feature width" returned is that key count.</remarks>
     public static (int FeatureCount, int ClassCount) CheckSchema(DataViewSchema schema, TaskHead head, string featureColumn, string labelColumn, string dataName,
