@@ -46,6 +46,14 @@ public sealed class OnnxExportOptions
     /// </remarks>
     public bool SequenceInput { get; init; }
 
+    /// <summary>
+    /// With <see cref="SequenceInput"/>: the input's elements are uint32 key values, the type ML.NET's OnnxTransformer
+    /// passes for a key column (a vector of keys from MapValueToKey: 0 for a value the mapping had not seen, 1..V
+    /// otherwise, which are the model's ids). The graph casts them to the float ids the embedding reads. ML.NET's own
+    /// ConvertType cannot turn keys into Single, so the scoring chain feeds the key column itself. Default false (float ids).
+    /// </summary>
+    public bool KeyInput { get; init; }
+
     /// <summary>The outputs after the network. Default <see cref="OnnxOutputHead.Raw"/>.</summary>
     public OnnxOutputHead Head { get; init; } = OnnxOutputHead.Raw;
 

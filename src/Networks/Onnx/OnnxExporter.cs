@@ -37,6 +37,10 @@ public static class OnnxExporter
         {
             throw new ArgumentException($"OnnxExportOptions.SequenceInput needs a model whose first layer is an EmbeddingLayer (token ids); the first layer '{model.Layers[0].Name}' is a {model.Layers[0].GetType().Name}.", nameof(options));
         }
+        if (options.KeyInput && !options.SequenceInput)
+        {
+            throw new ArgumentException("OnnxExportOptions.KeyInput needs SequenceInput: key values arrive unpadded, one row's tokens of any length.", nameof(options));
+        }
 
         var g = new OnnxGraphBuilder();
         string input = g.Reserve(options.InputName);
@@ -48,10 +52,11 @@ public static class OnnxExporter
         OnnxDimension[] inputDims = options.SequenceInput
             ? [options.BatchDimension ? OnnxDimension.Symbolic(OnnxHeads.BatchSymbol) : OnnxDimension.Fixed(1), OnnxDimension.Symbolic(OnnxRecurrentLayerWriters.SequenceSymbol)]
             : options.BatchDimension ? sample.Prepend(OnnxDimension.Symbolic(OnnxHeads.BatchSymbol)).ToArray() : sample.ToArray();
-        g.AddInput(new OnnxValueInfo(input, OnnxDataType.Float, inputDims));
+        g.AddInput(new OnnxValueInfo(input, options.KeyInput ? OnnxDataType.UInt32 : OnnxDataType.Float, inputDims));
 
         // Without a batch dimension the sample gains a leading 1 (Unsqueeze, whose axes are an input since opset 13).
         string batched = options.BatchDimension || options.SequenceInput ? input : g.Node("Unsqueeze", [input, g.Int64Vector("batch_axis", 0)], "batch_of_one");
+        if (options.KeyInput) batched = g.Node("Cast", [batched], "key_ids", OnnxAttribute.Int("to", (long)OnnxDataType.Float));
         if (options.SequenceInput) batched = OnnxRecurrentLayerWriters.FitSteps(g, batched, model.InputShape.Size);
         var x = OnnxLayerTensor.Of(batched, model.InputShape);
         var values = new OnnxParameterValues(model.Parameters);

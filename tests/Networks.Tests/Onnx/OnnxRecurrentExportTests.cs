@@ -1,3 +1,5 @@
+using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
 using MLNet.DeepExtensions.Kernels;
 using MLNet.DeepExtensions.Networks.Layers;
 using MLNet.DeepExtensions.Networks.Onnx;
@@ -211,6 +213,14 @@ public sealed class OnnxRecurrentExportTests(ITestOutputHelper output) : IDispos
         Assert.Equal("OnnxExportOptions.SequenceInput needs a model whose first layer is an EmbeddingLayer (token ids); the first layer 'lstm_1' is a LstmLayer. (Parameter 'options')", error.Message);
     }
 
+    [Fact]
+    public void KeyInputNeedsSequenceInput()
+    {
+        using var model = Model(new TensorShape(4), new EmbeddingLayer(Vocabulary, 3), new LstmLayer(Hidden));
+        var error = Assert.Throws<ArgumentException>(() => OnnxExporter.Export(model, new OnnxExportOptions { KeyInput = true }));
+        Assert.Equal("OnnxExportOptions.KeyInput needs SequenceInput: key values arrive unpadded, one row's tokens of any length. (Parameter 'options')", error.Message);
+    }
+
     [Theory]
     [InlineData(true, false)]
     [InlineData(false, false)]
@@ -305,6 +315,16 @@ public sealed class OnnxRecurrentExportTests(ITestOutputHelper output) : IDispos
             max = MathF.Max(max, AssertAbsoluteClose(expected.AsSpan(r * outputs, outputs), score.Floats, $"[1, L = {lists[r].Length}] row {r} Score"));
         }
 
+        // The scoring chain's form: ML.NET key values as uint32 [1, L] (keys are the ids; no padding in an unpadded row).
+        var keyChain = OnnxExporter.Export(model, new OnnxExportOptions { BatchDimension = false, SequenceInput = true, KeyInput = true });
+        for (int r = 0; r < Rows; r++)
+        {
+            var keys = lists[r].Select(id => (uint)id).ToArray();
+            var score = RunKeys(keyChain, "Features", keys)["Score"];
+            Assert.Equal([outputs], score.Shape);
+            max = MathF.Max(max, AssertAbsoluteClose(expected.AsSpan(r * outputs, outputs), score.Floats, $"uint32 keys [1, L = {keys.Length}] row {r} Score"));
+        }
+
         var batched = OnnxExporter.Export(model, new OnnxExportOptions { SequenceInput = true });
         foreach (int width in new[] { Math.Max(1, steps - 2), steps + 2 })
         {
@@ -316,5 +336,14 @@ public sealed class OnnxRecurrentExportTests(ITestOutputHelper output) : IDispos
             max = MathF.Max(max, AssertAbsoluteClose(model.Predict(cut, Rows), score.Floats, $"[N, L = {width}] Score"));
         }
         return max;
+    }
+
+    private static Dictionary<string, OnnxOutput> RunKeys(byte[] onnx, string inputName, uint[] keys)
+    {
+        using var options = new SessionOptions { LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR };
+        using var session = new InferenceSession(onnx, options);
+        var input = NamedOnnxValue.CreateFromTensor(inputName, new DenseTensor<uint>(keys, [1, keys.Length]));
+        using var results = session.Run([input]);
+        return results.ToDictionary(r => r.Name, r => OnnxOutput.From(r));
     }
 }
