@@ -153,7 +153,7 @@ internal static class DeepNetworkFit
             var featureType = tokens is null ? new VectorDataViewType(NumberDataViewType.Single, shape.Dimensions.ToArray())
                 : new VectorDataViewType(((VectorDataViewType)trainData.Schema[o.FeatureColumnName].Type).ItemType);
             var onnx = OnnxExporter.Export(network, ScoringChain.ExportOptions(head, o.FeatureColumnName, forScoringChain: true, labels, metadata, tokens is not null));
-            var scoring = ScoringChain.Build(new MLContext(o.Seed), head, o.FeatureColumnName, o.LabelColumnName, outputs, onnx, trainData.Schema, tokens is not null);
+            var scoring = ScoringChain.Build(new MLContext(o.Seed), head, o.FeatureColumnName, o.LabelColumnName, outputs, onnx, trainData.Schema);
             var info = new DeepNetworkInfo(network.Summary(), architecture, network.ParameterCount, shape.Size, outputs, backend.Description)
             {
                 InputShape = shape.Dimensions.ToArray(),
