@@ -1,0 +1,325 @@
+using System.Numerics.Tensors;
+using System.Runtime.Intrinsics;
+using MLNet.DeepExtensions.Kernels.MatMul;
+
+namespace MLNet.DeepExtensions.Kernels.Recurrent;
+
+/// <summary>Which cell operation a <see cref="ManagedRecurrentCells"/> runs.</summary>
+internal enum RecurrentCellOp
+{
+    LstmForward,
+    LstmBackward,
+    GruForward,
+    GruBackward,
+    RnnForward,
+    RnnBackward,
+}
+
+/// <summary>
+/// The managed CPU backend's recurrent cell math (ComputeBackend.Recurrent.cs documents the equations), one row of the
+/// batch at a time: the sigmoids and tanhs run as <see cref="TensorPrimitives"/> over whole gate blocks (the same
+/// functions, so the same accuracy, as the managed activations), the algebra around them as one Vector512 pass per row.
+/// A padded row only copies. The same row code serves three callers: the cell ops on one thread, the cell ops split
+/// by rows over the worker pool (<see cref="ParallelJob"/>), and the fused step ops, where the GEMM calls it on each
+/// finished row panel (<see cref="IRowPanelEpilogue"/>); the three give bit-identical results.
+/// </summary>
+/// <remarks>One instance per backend, reused (one operation at a time): the pointers of the current call live in
+/// fields, so no call allocates.</remarks>
+internal sealed unsafe class ManagedRecurrentCells : ParallelJob, IRowPanelEpilogue
+{
+    /// <summary>Below this many batch·hidden elements one thread beats waking another (a wake costs a few µs; an LSTM
+    /// element costs a few ns).</summary>
+    public const int ParallelThreshold = 8192;
+
+    private RecurrentCellOp _op;
+    private int _batch;
+    private int _h;
+    private float* _lengths;
+    private int _step;
+    private bool _tanh;
+
+    // The buffers of the current call; which are used depends on _op (names as in ComputeBackend.Recurrent.cs).
+    private float* _gates, _hiddenGates, _hiddenBias, _cellPrevious, _hiddenPrevious, _cell, _hidden;
+    private float* _dOutput, _dHidden, _dCell, _dGates, _dHiddenGates;
+
+    public void SetLstmForward(float* gates, float* cellPrevious, float* hiddenPrevious, float* cell, float* hidden,
+        int batch, int h, float* lengths, int step)
+    {
+        Set(RecurrentCellOp.LstmForward, batch, h, lengths, step);
+        _gates = gates; _cellPrevious = cellPrevious; _hiddenPrevious = hiddenPrevious; _cell = cell; _hidden = hidden;
+    }
+
+    public void SetLstmBackward(float* gates, float* cellPrevious, float* cell, float* dOutput, float* dHidden, float* dCell, float* dGates,
+        int batch, int h, float* lengths, int step)
+    {
+        Set(RecurrentCellOp.LstmBackward, batch, h, lengths, step);
+        _gates = gates; _cellPrevious = cellPrevious; _cell = cell; _dOutput = dOutput; _dHidden = dHidden; _dCell = dCell; _dGates = dGates;
+    }
+
+    public void SetGruForward(float* inputGates, float* hiddenGates, float* hiddenBias, float* hiddenPrevious, float* hidden,
+        int batch, int h, float* lengths, int step)
+    {
+        Set(RecurrentCellOp.GruForward, batch, h, lengths, step);
+        _gates = inputGates; _hiddenGates = hiddenGates; _hiddenBias = hiddenBias; _hiddenPrevious = hiddenPrevious; _hidden = hidden;
+    }
+
+    public void SetGruBackward(float* inputGates, float* hiddenGates, float* hiddenPrevious, float* dOutput, float* dHidden,
+        float* dInputGates, float* dHiddenGates, int batch, int h, float* lengths, int step)
+    {
+        Set(RecurrentCellOp.GruBackward, batch, h, lengths, step);
+        _gates = inputGates; _hiddenGates = hiddenGates; _hiddenPrevious = hiddenPrevious; _dOutput = dOutput; _dHidden = dHidden; _dGates = dInputGates; _dHiddenGates = dHiddenGates;
+    }
+
+    public void SetRnnForward(float* preActivation, float* hiddenPrevious, float* hidden, bool tanh, int batch, int h, float* lengths, int step)
+    {
+        Set(RecurrentCellOp.RnnForward, batch, h, lengths, step);
+        _gates = preActivation; _hiddenPrevious = hiddenPrevious; _hidden = hidden; _tanh = tanh;
+    }
+
+    public void SetRnnBackward(float* hidden, float* dOutput, float* dHidden, float* dPreActivation, bool tanh, int batch, int h, float* lengths, int step)
+    {
+        Set(RecurrentCellOp.RnnBackward, batch, h, lengths, step);
+        _hidden = hidden; _dOutput = dOutput; _dHidden = dHidden; _dGates = dPreActivation; _tanh = tanh;
+    }
+
+    /// <summary>Runs the operation set last over every row: split by rows over <paramref name="pool"/> when large enough.</summary>
+    public void Run(WorkerPool pool)
+    {
+        try
+        {
+            if (pool.ThreadCount > 1 && _batch > 1 && (long)_batch * _h >= ParallelThreshold) pool.Run(this, Math.Min(pool.ThreadCount, _batch));
+            else Rows(0, _batch);
+        }
+        finally
+        {
+            Clear();
+        }
+    }
+
+    /// <summary>Forgets the pointers of the last call (the buffers may be freed after it).</summary>
+    public void Clear() => _gates = _hiddenGates = _hiddenBias = _cellPrevious = _hiddenPrevious = _cell = _hidden =
+        _dOutput = _dHidden = _dCell = _dGates = _dHiddenGates = _lengths = null;
+
+    /// <inheritdoc />
+    public override void Execute(int index, int count) =>
+        Rows((int)((long)_batch * index / count), (int)((long)_batch * (index + 1) / count) - (int)((long)_batch * index / count));
+
+    /// <inheritdoc />
+    public void Apply(int firstRow, int rowCount) => Rows(firstRow, rowCount);
+
+    private void Set(RecurrentCellOp op, int batch, int h, float* lengths, int step)
+    {
+        Clear();
+        _op = op; _batch = batch; _h = h; _lengths = lengths; _step = step;
+    }
+
+    private bool Padded(int row) => _lengths != null && !(_step < _lengths[row]);
+
+    private void Rows(int first, int count)
+    {
+        int h = _h;
+        for (int b = first; b < first + count; b++)
+        {
+            bool padded = Padded(b);
+            nint s = (nint)b * h; // start of the row in a (batch, H) buffer
+            switch (_op)
+            {
+                case RecurrentCellOp.LstmForward:
+                    LstmForwardRow(_gates + 4 * s, _cellPrevious + s, _hiddenPrevious + s, _cell + s, _hidden + s, h, padded);
+                    break;
+                case RecurrentCellOp.LstmBackward:
+                    LstmBackwardRow(_gates + 4 * s, _cellPrevious + s, _cell + s, _dOutput == null ? null : _dOutput + s, _dHidden + s, _dCell + s,
+                        _dGates + 4 * s, h, padded);
+                    break;
+                case RecurrentCellOp.GruForward:
+                    GruForwardRow(_gates + 3 * s, _hiddenGates + 3 * s, _hiddenBias, _hiddenPrevious + s, _hidden + s, h, padded);
+                    break;
+                case RecurrentCellOp.GruBackward:
+                    GruBackwardRow(_gates + 3 * s, _hiddenGates + 3 * s, _hiddenPrevious + s, _dOutput == null ? null : _dOutput + s, _dHidden + s,
+                        _dGates + 3 * s, _dHiddenGates + 3 * s, h, padded);
+                    break;
+                case RecurrentCellOp.RnnForward:
+                    RnnForwardRow(_gates + s, _hiddenPrevious + s, _hidden + s, _tanh, h, padded);
+                    break;
+                case RecurrentCellOp.RnnBackward:
+                    RnnBackwardRow(_hidden + s, _dOutput == null ? null : _dOutput + s, _dHidden + s, _dGates + s, _tanh, h, padded);
+                    break;
+            }
+        }
+    }
+
+    private static Span<float> S(float* p, int length) => new(p, length);
+
+    private static readonly int V = Vector512.IsHardwareAccelerated ? Vector512<float>.Count : int.MaxValue;
+
+    // ---- LSTM: gates [i | f | g | o]
+
+    private static void LstmForwardRow(float* g, float* cp, float* hp, float* c, float* y, int h, bool padded)
+    {
+        TensorPrimitives.Sigmoid(S(g, 2 * h), S(g, 2 * h)); // i, f
+        TensorPrimitives.Tanh(S(g + 2 * h, h), S(g + 2 * h, h));
+        TensorPrimitives.Sigmoid(S(g + 3 * h, h), S(g + 3 * h, h));
+        if (padded)
+        {
+            S(cp, h).CopyTo(S(c, h));
+            S(hp, h).CopyTo(S(y, h));
+            return;
+        }
+        float* gi = g, gf = g + h, gg = g + 2 * h, go = g + 3 * h;
+        int j = 0;
+        for (; j + V <= h; j += V)
+        {
+            (Vector512.Load(gf + j) * Vector512.Load(cp + j) + Vector512.Load(gi + j) * Vector512.Load(gg + j)).Store(c + j);
+        }
+        for (; j < h; j++) c[j] = gf[j] * cp[j] + gi[j] * gg[j];
+        TensorPrimitives.Tanh(S(c, h), S(y, h));
+        TensorPrimitives.Multiply(S(go, h), S(y, h), S(y, h));
+    }
+
+    private static void LstmBackwardRow(float* g, float* cp, float* c, float* dy, float* dh, float* dc, float* dg, int h, bool padded)
+    {
+        if (padded)
+        {
+            // The whole h_t gradient passes to h_{t-1}; dc passes through unchanged; no gate gradient.
+            if (dy != null) TensorPrimitives.Add(S(dh, h), S(dy, h), S(dh, h));
+            S(dg, 4 * h).Clear();
+            return;
+        }
+        float* gi = g, gf = g + h, gg = g + 2 * h, go = g + 3 * h;
+        float* di = dg, df = dg + h, dgg = dg + 2 * h, dgo = dg + 3 * h;
+        TensorPrimitives.Tanh(S(c, h), S(dgo, h)); // tanh(c_t), parked in the o block until it is overwritten below
+        int j = 0;
+        for (; j + V <= h; j += V)
+        {
+            Vector512<float> one = Vector512<float>.One;
+            Vector512<float> total = dy == null ? Vector512.Load(dh + j) : Vector512.Load(dh + j) + Vector512.Load(dy + j);
+            Vector512<float> i = Vector512.Load(gi + j), f = Vector512.Load(gf + j), gv = Vector512.Load(gg + j), o = Vector512.Load(go + j);
+            Vector512<float> tc = Vector512.Load(dgo + j);
+            Vector512<float> dcTotal = Vector512.Load(dc + j) + total * o * (one - tc * tc);
+            (dcTotal * gv * i * (one - i)).Store(di + j);
+            (dcTotal * Vector512.Load(cp + j) * f * (one - f)).Store(df + j);
+            (dcTotal * i * (one - gv * gv)).Store(dgg + j);
+            (total * tc * o * (one - o)).Store(dgo + j);
+            (dcTotal * f).Store(dc + j);
+            Vector512<float>.Zero.Store(dh + j);
+        }
+        for (; j < h; j++)
+        {
+            float total = dy == null ? dh[j] : dh[j] + dy[j];
+            float i = gi[j], f = gf[j], gv = gg[j], o = go[j], tc = dgo[j];
+            float dcTotal = dc[j] + total * o * (1f - tc * tc);
+            di[j] = dcTotal * gv * i * (1f - i);
+            df[j] = dcTotal * cp[j] * f * (1f - f);
+            dgg[j] = dcTotal * i * (1f - gv * gv);
+            dgo[j] = total * tc * o * (1f - o);
+            dc[j] = dcTotal * f;
+            dh[j] = 0f;
+        }
+    }
+
+    // ---- GRU: gates [r | z | n], reset after the recurrent product
+
+    private static void GruForwardRow(float* xg, float* hg, float* bh, float* hp, float* y, int h, bool padded)
+    {
+        TensorPrimitives.Add(S(hg, 3 * h), S(bh, 3 * h), S(hg, 3 * h));
+        TensorPrimitives.Add(S(xg, 2 * h), S(hg, 2 * h), S(xg, 2 * h));
+        TensorPrimitives.Sigmoid(S(xg, 2 * h), S(xg, 2 * h)); // r, z
+        float* r = xg, z = xg + h, n = xg + 2 * h, hn = hg + 2 * h;
+        int j = 0;
+        for (; j + V <= h; j += V) (Vector512.Load(n + j) + Vector512.Load(r + j) * Vector512.Load(hn + j)).Store(n + j);
+        for (; j < h; j++) n[j] = n[j] + r[j] * hn[j];
+        TensorPrimitives.Tanh(S(n, h), S(n, h));
+        if (padded)
+        {
+            S(hp, h).CopyTo(S(y, h));
+            return;
+        }
+        j = 0;
+        for (; j + V <= h; j += V)
+        {
+            Vector512<float> zv = Vector512.Load(z + j);
+            ((Vector512<float>.One - zv) * Vector512.Load(n + j) + zv * Vector512.Load(hp + j)).Store(y + j);
+        }
+        for (; j < h; j++) y[j] = (1f - z[j]) * n[j] + z[j] * hp[j];
+    }
+
+    private static void GruBackwardRow(float* xg, float* hg, float* hp, float* dy, float* dh, float* dxg, float* dhg, int h, bool padded)
+    {
+        if (padded)
+        {
+            if (dy != null) TensorPrimitives.Add(S(dh, h), S(dy, h), S(dh, h));
+            S(dxg, 3 * h).Clear();
+            S(dhg, 3 * h).Clear();
+            return;
+        }
+        float* r = xg, z = xg + h, n = xg + 2 * h, hn = hg + 2 * h;
+        int j = 0;
+        for (; j + V <= h; j += V)
+        {
+            Vector512<float> one = Vector512<float>.One;
+            Vector512<float> total = dy == null ? Vector512.Load(dh + j) : Vector512.Load(dh + j) + Vector512.Load(dy + j);
+            Vector512<float> rv = Vector512.Load(r + j), zv = Vector512.Load(z + j), nv = Vector512.Load(n + j);
+            Vector512<float> dn = total * (one - zv) * (one - nv * nv);
+            Vector512<float> dz = total * (Vector512.Load(hp + j) - nv) * zv * (one - zv);
+            Vector512<float> dr = dn * Vector512.Load(hn + j) * rv * (one - rv);
+            dr.Store(dxg + j);
+            dz.Store(dxg + h + j);
+            dn.Store(dxg + 2 * h + j);
+            dr.Store(dhg + j);
+            dz.Store(dhg + h + j);
+            (dn * rv).Store(dhg + 2 * h + j);
+            (total * zv).Store(dh + j);
+        }
+        for (; j < h; j++)
+        {
+            float total = dy == null ? dh[j] : dh[j] + dy[j];
+            float rv = r[j], zv = z[j], nv = n[j];
+            float dn = total * (1f - zv) * (1f - nv * nv);
+            float dz = total * (hp[j] - nv) * zv * (1f - zv);
+            float dr = dn * hn[j] * rv * (1f - rv);
+            dxg[j] = dr;
+            dxg[h + j] = dz;
+            dxg[2 * h + j] = dn;
+            dhg[j] = dr;
+            dhg[h + j] = dz;
+            dhg[2 * h + j] = dn * rv;
+            dh[j] = total * zv;
+        }
+    }
+
+    // ---- simple RNN: hidden = tanh(z) or max(0, z)
+
+    private static void RnnForwardRow(float* z, float* hp, float* y, bool tanh, int h, bool padded)
+    {
+        if (padded) S(hp, h).CopyTo(S(y, h));
+        else if (tanh) TensorPrimitives.Tanh(S(z, h), S(y, h));
+        else TensorPrimitives.Max(S(z, h), 0f, S(y, h));
+    }
+
+    private static void RnnBackwardRow(float* y, float* dy, float* dh, float* dz, bool tanh, int h, bool padded)
+    {
+        if (padded)
+        {
+            if (dy != null) TensorPrimitives.Add(S(dh, h), S(dy, h), S(dh, h));
+            S(dz, h).Clear();
+            return;
+        }
+        int j = 0;
+        for (; j + V <= h; j += V)
+        {
+            Vector512<float> total = dy == null ? Vector512.Load(dh + j) : Vector512.Load(dh + j) + Vector512.Load(dy + j);
+            Vector512<float> yv = Vector512.Load(y + j);
+            Vector512<float> d = tanh
+                ? total * (Vector512<float>.One - yv * yv)
+                : Vector512.ConditionalSelect(Vector512.GreaterThan(yv, Vector512<float>.Zero), total, Vector512<float>.Zero);
+            d.Store(dz + j);
+            Vector512<float>.Zero.Store(dh + j);
+        }
+        for (; j < h; j++)
+        {
+            float total = dy == null ? dh[j] : dh[j] + dy[j];
+            dz[j] = tanh ? total * (1f - y[j] * y[j]) : y[j] > 0f ? total : 0f;
+            dh[j] = 0f;
+        }
+    }
+}
