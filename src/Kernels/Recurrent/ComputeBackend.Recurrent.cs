@@ -29,6 +29,7 @@ public abstract partial class ComputeBackend
         CheckMatrix(hidden, batch, hiddenSize, nameof(hidden));
         CheckDistinct(cellPrevious, cell, nameof(cellPrevious), nameof(cell));
         CheckDistinct(hiddenPrevious, hidden, nameof(hiddenPrevious), nameof(hidden));
+        CheckDistinct(cell, hidden, nameof(cell), nameof(hidden));
         CheckLengths(lengths, batch);
         LstmCellForwardCore(gates, cellPrevious, hiddenPrevious, cell, hidden, batch, hiddenSize, lengths, step);
     }
@@ -161,6 +162,7 @@ public abstract partial class ComputeBackend
         CheckMatrix(hidden, batch, hiddenSize, nameof(hidden));
         CheckDistinct(cellPrevious, cell, nameof(cellPrevious), nameof(cell));
         CheckDistinct(hiddenPrevious, hidden, nameof(hiddenPrevious), nameof(hidden));
+        CheckDistinct(cell, hidden, nameof(cell), nameof(hidden));
         CheckDistinct(hiddenPrevious, gates, nameof(hiddenPrevious), nameof(gates));
         CheckLengths(lengths, batch);
         LstmStepForwardCore(hiddenPrevious, recurrentWeight, gates, cellPrevious, cell, hidden, batch, hiddenSize, lengths, step);
