@@ -150,15 +150,28 @@ internal sealed unsafe class ManagedRecurrentCells : ParallelJob, IRowPanelEpilo
 
     private static Span<float> S(float* p, int length) => new(p, length);
 
+    // The gate functions: RecurrentMath's float-only vector code where AVX-512 runs it, TensorPrimitives elsewhere.
+    private static void Sigmoid(float* x, float* y, int length)
+    {
+        if (RecurrentMath.IsAccelerated) RecurrentMath.Sigmoid(x, y, length);
+        else TensorPrimitives.Sigmoid(S(x, length), S(y, length));
+    }
+
+    private static void Tanh(float* x, float* y, int length)
+    {
+        if (RecurrentMath.IsAccelerated) RecurrentMath.Tanh(x, y, length);
+        else TensorPrimitives.Tanh(S(x, length), S(y, length));
+    }
+
     private static readonly int V = Vector512.IsHardwareAccelerated ? Vector512<float>.Count : int.MaxValue;
 
     // ---- LSTM: gates [i | f | g | o]
 
     private static void LstmForwardRow(float* g, float* cp, float* hp, float* c, float* y, int h, bool padded)
     {
-        TensorPrimitives.Sigmoid(S(g, 2 * h), S(g, 2 * h)); // i, f
-        TensorPrimitives.Tanh(S(g + 2 * h, h), S(g + 2 * h, h));
-        TensorPrimitives.Sigmoid(S(g + 3 * h, h), S(g + 3 * h, h));
+        Sigmoid(g, g, 2 * h); // i, f
+        Tanh(g + 2 * h, g + 2 * h, h);
+        Sigmoid(g + 3 * h, g + 3 * h, h);
         if (padded)
         {
             S(cp, h).CopyTo(S(c, h));
@@ -172,7 +185,7 @@ internal sealed unsafe class ManagedRecurrentCells : ParallelJob, IRowPanelEpilo
             (Vector512.Load(gf + j) * Vector512.Load(cp + j) + Vector512.Load(gi + j) * Vector512.Load(gg + j)).Store(c + j);
         }
         for (; j < h; j++) c[j] = gf[j] * cp[j] + gi[j] * gg[j];
-        TensorPrimitives.Tanh(S(c, h), S(y, h));
+        Tanh(c, y, h);
         TensorPrimitives.Multiply(S(go, h), S(y, h), S(y, h));
     }
 
@@ -187,7 +200,7 @@ internal sealed unsafe class ManagedRecurrentCells : ParallelJob, IRowPanelEpilo
         }
         float* gi = g, gf = g + h, gg = g + 2 * h, go = g + 3 * h;
         float* di = dg, df = dg + h, dgg = dg + 2 * h, dgo = dg + 3 * h;
-        TensorPrimitives.Tanh(S(c, h), S(dgo, h)); // tanh(c_t), parked in the o block until it is overwritten below
+        Tanh(c, dgo, h); // tanh(c_t), parked in the o block until it is overwritten below
         int j = 0;
         for (; j + V <= h; j += V)
         {
@@ -223,12 +236,12 @@ internal sealed unsafe class ManagedRecurrentCells : ParallelJob, IRowPanelEpilo
     {
         TensorPrimitives.Add(S(hg, 3 * h), S(bh, 3 * h), S(hg, 3 * h));
         TensorPrimitives.Add(S(xg, 2 * h), S(hg, 2 * h), S(xg, 2 * h));
-        TensorPrimitives.Sigmoid(S(xg, 2 * h), S(xg, 2 * h)); // r, z
+        Sigmoid(xg, xg, 2 * h); // r, z
         float* r = xg, z = xg + h, n = xg + 2 * h, hn = hg + 2 * h;
         int j = 0;
         for (; j + V <= h; j += V) (Vector512.Load(n + j) + Vector512.Load(r + j) * Vector512.Load(hn + j)).Store(n + j);
         for (; j < h; j++) n[j] = n[j] + r[j] * hn[j];
-        TensorPrimitives.Tanh(S(n, h), S(n, h));
+        Tanh(n, n, h);
         if (padded)
         {
             S(hp, h).CopyTo(S(y, h));
@@ -292,7 +305,7 @@ internal sealed unsafe class ManagedRecurrentCells : ParallelJob, IRowPanelEpilo
     private static void RnnForwardRow(float* z, float* hp, float* y, bool tanh, int h, bool padded)
     {
         if (padded) S(hp, h).CopyTo(S(y, h));
-        else if (tanh) TensorPrimitives.Tanh(S(z, h), S(y, h));
+        else if (tanh) Tanh(z, y, h);
         else TensorPrimitives.Max(S(z, h), 0f, S(y, h));
     }
 
