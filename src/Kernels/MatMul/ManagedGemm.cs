@@ -314,7 +314,9 @@ internal sealed unsafe class ManagedGemm : IDisposable
         int tasks = threads == 1 ? 1 : (int)Math.Min((long)threads * _tasksPerThread, (long)_rowPanels * _columnPanels);
         // Measured on Zen 4 (2 threads): columns win by 10-50% while A is no larger than about twice the B
         // block (128 x 256 x 128, 128 x 784 x 256, their backward products); rows win by ~10% beyond (784 x 128 x 256).
-        bool byColumns = _split == GemmSplit.Columns || (_split == GemmSplit.Auto && _m <= 2L * columns);
+        // A row epilogue wants whole rows per task: with a column split the last task to finish a panel would run
+        // its epilogue, and that thread, now behind, would finish last again and end up running all of them.
+        bool byColumns = _split == GemmSplit.Columns || (_split == GemmSplit.Auto && _m <= 2L * columns && _rowEpilogue is null);
         if (byColumns && _columnPanels >= tasks)
         {
             _taskRows = 1;

@@ -1,12 +1,24 @@
+using MLNet.DeepExtensions.Kernels.MatMul;
 using MLNet.DeepExtensions.Kernels.Recurrent;
 
 namespace MLNet.DeepExtensions.Kernels.Backends;
 
 // ---- recurrent cells: SIMD row code (Recurrent/ManagedRecurrentCells), split by rows over the pool when large enough;
-// the step ops run it as the recurrent GEMM's row-panel epilogue (ManagedGemm.MultiplyRows).
+// the step ops run it as the recurrent GEMM's row-panel epilogue (ManagedGemm.MultiplyRows) where that pays.
 public sealed unsafe partial class ManagedCpuBackend
 {
+    // Fusing pays only when the product would otherwise leave the cache between the GEMM and the cell: measured at
+    // batch 128, H 128 (rnn-step benchmark), the whole step sits in L2 and the fused LSTM step is as fast as the GEMM
+    // then the cell, the fused GRU step 5-15% slower (the fusion needs a row split of the GEMM, which shares the packed
+    // B between cores). So: fuse when the rows become final in one block (n ≤ NC, k ≤ KC) and the product is at least
+    // 1 MB (256k floats), past a core's share of L2.
+    private const long FusedStepMinimumProduct = 256 * 1024;
+
     private readonly ManagedRecurrentCells _cells = new();
+
+    /// <summary>Whether the step ops fuse the cell into the GEMM: null (the default) decides by size, true or false
+    /// forces it (tests, benchmarks). Both paths give bit-identical results.</summary>
+    internal bool? FuseSteps { get; set; }
 
     private static float* OptionalPointer(DeviceBuffer? buffer) => buffer is null ? null : P(buffer);
 
@@ -62,7 +74,8 @@ public sealed unsafe partial class ManagedCpuBackend
     }
 
     /// <inheritdoc />
-    /// <remarks>Fused: the gate math runs on each finished row panel of gates += hiddenPrevious·W_hhᵀ while it is in cache.</remarks>
+    /// <remarks>Fused where it pays (see <see cref="FuseSteps"/>): the gate math runs on each finished row panel of
+    /// gates += hiddenPrevious·W_hhᵀ while it is in cache.</remarks>
     protected override void LstmStepForwardCore(DeviceBuffer hiddenPrevious, DeviceBuffer recurrentWeight, DeviceBuffer gates, DeviceBuffer cellPrevious,
         DeviceBuffer cell, DeviceBuffer hidden, int batch, int hiddenSize, DeviceBuffer? lengths, int step)
     {
@@ -71,7 +84,7 @@ public sealed unsafe partial class ManagedCpuBackend
     }
 
     /// <inheritdoc />
-    /// <remarks>Fused: the gate math runs on each finished row panel of hiddenGates = hiddenPrevious·W_hhᵀ.</remarks>
+    /// <remarks>Fused where it pays: the gate math runs on each finished row panel of hiddenGates = hiddenPrevious·W_hhᵀ.</remarks>
     protected override void GruStepForwardCore(DeviceBuffer hiddenPrevious, DeviceBuffer recurrentWeight, DeviceBuffer hiddenBias, DeviceBuffer inputGates,
         DeviceBuffer hiddenGates, DeviceBuffer hidden, int batch, int hiddenSize, DeviceBuffer? lengths, int step)
     {
@@ -80,7 +93,7 @@ public sealed unsafe partial class ManagedCpuBackend
     }
 
     /// <inheritdoc />
-    /// <remarks>Fused: the activation runs on each finished row panel of preActivation += hiddenPrevious·W_hhᵀ.</remarks>
+    /// <remarks>Fused where it pays: the activation runs on each finished row panel of preActivation += hiddenPrevious·W_hhᵀ.</remarks>
     protected override void RnnStepForwardCore(DeviceBuffer hiddenPrevious, DeviceBuffer recurrentWeight, DeviceBuffer preActivation, DeviceBuffer hidden,
         ActivationKind activation, int batch, int hiddenSize, DeviceBuffer? lengths, int step)
     {
@@ -88,11 +101,21 @@ public sealed unsafe partial class ManagedCpuBackend
         RunStep(batch, hiddenSize, hiddenSize, hiddenPrevious, recurrentWeight, 1f, preActivation);
     }
 
+    // The cell op set last on _cells, after product = hiddenPrevious·W_hhᵀ + beta·product: fused or one after the other.
     private void RunStep(int batch, int n, int k, DeviceBuffer hiddenPrevious, DeviceBuffer recurrentWeight, float beta, DeviceBuffer product)
     {
+        bool fuse = FuseSteps ?? (n <= ManagedGemm.DefaultColumnBlock && k <= ManagedGemm.DefaultDepthBlock && (long)batch * n >= FusedStepMinimumProduct);
         try
         {
-            _gemm.MultiplyRows(batch, n, k, P(hiddenPrevious), P(recurrentWeight), beta, P(product), _cells);
+            if (fuse)
+            {
+                _gemm.MultiplyRows(batch, n, k, P(hiddenPrevious), P(recurrentWeight), beta, P(product), _cells);
+            }
+            else
+            {
+                _gemm.Multiply(false, true, batch, n, k, 1f, P(hiddenPrevious), P(recurrentWeight), beta, P(product));
+                _cells.Run(_pool);
+            }
         }
         finally
         {

@@ -1,5 +1,6 @@
 using System.Numerics.Tensors;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using MLNet.DeepExtensions.Kernels.MatMul;
 
 namespace MLNet.DeepExtensions.Kernels.Recurrent;
@@ -105,7 +106,25 @@ internal sealed unsafe class ManagedRecurrentCells : ParallelJob, IRowPanelEpilo
         Rows((int)((long)_batch * index / count), (int)((long)_batch * (index + 1) / count) - (int)((long)_batch * index / count));
 
     /// <inheritdoc />
-    public void Apply(int firstRow, int rowCount) => Rows(firstRow, rowCount);
+    /// <remarks>Also prefetches the next panel's rows of the buffers the GEMM does not write (the input gates and the
+    /// previous state, cold from memory in a time loop), so that the next epilogue does not wait on them.</remarks>
+    public void Apply(int firstRow, int rowCount)
+    {
+        int next = firstRow + rowCount, nextCount = Math.Min(rowCount, _batch - next);
+        if (nextCount > 0 && Sse.IsSupported)
+        {
+            nint s = (nint)next * _h, length = (nint)nextCount * _h;
+            if (_op == RecurrentCellOp.GruForward) Prefetch(_gates + 3 * s, 3 * length);
+            if (_op == RecurrentCellOp.LstmForward) Prefetch(_cellPrevious + s, length);
+            Prefetch(_hiddenPrevious + s, length);
+        }
+        Rows(firstRow, rowCount);
+    }
+
+    private static void Prefetch(float* start, nint length)
+    {
+        for (nint i = 0; i < length; i += 16) Sse.Prefetch0(start + i);
+    }
 
     private void Set(RecurrentCellOp op, int batch, int h, float* lengths, int step)
     {
