@@ -188,6 +188,55 @@ internal sealed unsafe class ManagedRecurrentCells : ParallelJob, IRowPanelEpilo
 
     private static void LstmForwardRow(float* g, float* cp, float* hp, float* c, float* y, int h, bool padded)
     {
+        if (!RecurrentMath.IsAccelerated)
+        {
+            LstmForwardRowPortable(g, cp, hp, c, y, h, padded);
+            return;
+        }
+        // One pass: the four gates of 16 units, the cell and the output, all in registers.
+        float* gi = g, gf = g + h, gg = g + 2 * h, go = g + 3 * h;
+        int j = 0;
+        for (; j + 16 <= h; j += 16)
+        {
+            Vector512<float> i = RecurrentMath.Sigmoid(Vector512.Load(gi + j)), f = RecurrentMath.Sigmoid(Vector512.Load(gf + j));
+            Vector512<float> gv = RecurrentMath.Tanh(Vector512.Load(gg + j)), o = RecurrentMath.Sigmoid(Vector512.Load(go + j));
+            i.Store(gi + j);
+            f.Store(gf + j);
+            gv.Store(gg + j);
+            o.Store(go + j);
+            if (padded) continue;
+            Vector512<float> cv = f * Vector512.Load(cp + j) + i * gv;
+            cv.Store(c + j);
+            (o * RecurrentMath.Tanh(cv)).Store(y + j);
+        }
+        // The last units one lane at a time through the same vector functions (the same result as in a full vector).
+        for (; j < h; j++)
+        {
+            float i = LaneSigmoid(gi[j]), f = LaneSigmoid(gf[j]), gv = LaneTanh(gg[j]);
+            float o = LaneSigmoid(go[j]);
+            gi[j] = i;
+            gf[j] = f;
+            gg[j] = gv;
+            go[j] = o;
+            if (padded) continue;
+            float cv = f * cp[j] + i * gv;
+            c[j] = cv;
+            y[j] = o * LaneTanh(cv);
+        }
+        if (padded)
+        {
+            S(cp, h).CopyTo(S(c, h));
+            S(hp, h).CopyTo(S(y, h));
+        }
+    }
+
+    private static float LaneSigmoid(float x) => RecurrentMath.Sigmoid(Vector512.Create(x)).ToScalar();
+
+    private static float LaneTanh(float x) => RecurrentMath.Tanh(Vector512.Create(x)).ToScalar();
+
+    // Without AVX-512: TensorPrimitives over the gate blocks, then the cell.
+    private static void LstmForwardRowPortable(float* g, float* cp, float* hp, float* c, float* y, int h, bool padded)
+    {
         Sigmoid(g, g, 2 * h); // i, f
         Tanh(g + 2 * h, g + 2 * h, h);
         Sigmoid(g + 3 * h, g + 3 * h, h);
@@ -197,15 +246,9 @@ internal sealed unsafe class ManagedRecurrentCells : ParallelJob, IRowPanelEpilo
             S(hp, h).CopyTo(S(y, h));
             return;
         }
-        float* gi = g, gf = g + h, gg = g + 2 * h, go = g + 3 * h;
-        int j = 0;
-        for (; j + V <= h; j += V)
-        {
-            (Vector512.Load(gf + j) * Vector512.Load(cp + j) + Vector512.Load(gi + j) * Vector512.Load(gg + j)).Store(c + j);
-        }
-        for (; j < h; j++) c[j] = gf[j] * cp[j] + gi[j] * gg[j];
+        for (int j = 0; j < h; j++) c[j] = g[h + j] * cp[j] + g[j] * g[2 * h + j];
         Tanh(c, y, h);
-        TensorPrimitives.Multiply(S(go, h), S(y, h), S(y, h));
+        TensorPrimitives.Multiply(S(g + 3 * h, h), S(y, h), S(y, h));
     }
 
     private static void LstmBackwardRow(float* g, float* cp, float* c, float* dy, float* dh, float* dc, float* dg, int h, bool padded)
@@ -252,6 +295,46 @@ internal sealed unsafe class ManagedRecurrentCells : ParallelJob, IRowPanelEpilo
     // ---- GRU: gates [r | z | n], reset after the recurrent product
 
     private static void GruForwardRow(float* xg, float* hg, float* bh, float* hp, float* y, int h, bool padded)
+    {
+        if (!RecurrentMath.IsAccelerated)
+        {
+            GruForwardRowPortable(xg, hg, bh, hp, y, h, padded);
+            return;
+        }
+        // One pass: bias, the three gates and the output of 16 units in registers.
+        int j = 0;
+        for (; j + 16 <= h; j += 16)
+        {
+            Vector512<float> hr = Vector512.Load(hg + j) + Vector512.Load(bh + j);
+            Vector512<float> hz = Vector512.Load(hg + h + j) + Vector512.Load(bh + h + j);
+            Vector512<float> hn = Vector512.Load(hg + 2 * h + j) + Vector512.Load(bh + 2 * h + j);
+            hr.Store(hg + j);
+            hz.Store(hg + h + j);
+            hn.Store(hg + 2 * h + j);
+            Vector512<float> r = RecurrentMath.Sigmoid(Vector512.Load(xg + j) + hr);
+            Vector512<float> z = RecurrentMath.Sigmoid(Vector512.Load(xg + h + j) + hz);
+            Vector512<float> n = RecurrentMath.Tanh(Vector512.Load(xg + 2 * h + j) + r * hn);
+            r.Store(xg + j);
+            z.Store(xg + h + j);
+            n.Store(xg + 2 * h + j);
+            (padded ? Vector512.Load(hp + j) : (Vector512<float>.One - z) * n + z * Vector512.Load(hp + j)).Store(y + j);
+        }
+        for (; j < h; j++)
+        {
+            float hr = hg[j] + bh[j], hz = hg[h + j] + bh[h + j], hn = hg[2 * h + j] + bh[2 * h + j];
+            hg[j] = hr;
+            hg[h + j] = hz;
+            hg[2 * h + j] = hn;
+            float r = LaneSigmoid(xg[j] + hr), z = LaneSigmoid(xg[h + j] + hz), n = LaneTanh(xg[2 * h + j] + r * hn);
+            xg[j] = r;
+            xg[h + j] = z;
+            xg[2 * h + j] = n;
+            y[j] = padded ? hp[j] : (1f - z) * n + z * hp[j];
+        }
+    }
+
+    // Without AVX-512: TensorPrimitives over the gate blocks.
+    private static void GruForwardRowPortable(float* xg, float* hg, float* bh, float* hp, float* y, int h, bool padded)
     {
         TensorPrimitives.Add(S(hg, 3 * h), S(bh, 3 * h), S(hg, 3 * h));
         TensorPrimitives.Add(S(xg, 2 * h), S(hg, 2 * h), S(xg, 2 * h));
