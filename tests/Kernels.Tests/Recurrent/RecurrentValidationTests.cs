@@ -95,11 +95,19 @@ public sealed class RecurrentValidationTests : IDisposable
             "hidden", "'hidden' must be a different buffer from 'hiddenPrevious'" + InPlace);
         Throws<ArgumentException>(() => _managed.LstmCellForward(g, s1, s2, s3, s3, Batch, H, null, 0),
             "hidden", "'hidden' must be a different buffer from 'cell'" + InPlace);
+        Throws<ArgumentException>(() => _managed.LstmCellForward(g, s1, s2, g, s4, Batch, H, null, 0),
+            "cell", "'cell' must be a different buffer from 'gates'" + InPlace);
+        Throws<ArgumentException>(() => _managed.LstmStepForward(s1, w, g, s2, s3, g, Batch, H, null, 0),
+            "hidden", "'hidden' must be a different buffer from 'gates'" + InPlace);
         Throws<ArgumentException>(() => _managed.LstmCellBackward(g, s1, s2, null, s3, s4, g, Batch, H, null, 0),
             "dGates", "'dGates' must be a different buffer from 'gates'" + InPlace);
         DeviceBuffer gru = A(Batch * 3 * H), gru2 = A(Batch * 3 * H), bias = A(3 * H);
         Throws<ArgumentException>(() => _managed.GruCellForward(gru, gru, bias, s1, s2, Batch, H, null, 0),
             "hiddenGates", "'hiddenGates' must be a different buffer from 'inputGates'" + InPlace);
+        Throws<ArgumentException>(() => _managed.GruCellForward(gru, gru2, bias, s1, gru2, Batch, H, null, 0),
+            "hidden", "'hidden' must be a different buffer from 'hiddenGates'" + InPlace);
+        Throws<ArgumentException>(() => _managed.GruStepForward(s1, w, bias, gru, gru2, gru, Batch, H, null, 0),
+            "hidden", "'hidden' must be a different buffer from 'inputGates'" + InPlace);
         Throws<ArgumentException>(() => _managed.GruCellBackward(gru, gru2, s1, null, s2, g, g, Batch, H, null, 0),
             "dHiddenGates", "'dHiddenGates' must be a different buffer from 'dInputGates'" + InPlace);
         Throws<ArgumentException>(() => _managed.RnnCellBackward(s1, null, s2, s2, ActivationKind.Tanh, Batch, H, null, 0),
