@@ -236,8 +236,9 @@ internal sealed unsafe class ManagedGemm : IDisposable
     /// C = A·Bᵀ + beta·C (A (m, k), B (n, k)), calling <paramref name="epilogue"/> once for every MR-row panel of C as
     /// soon as those rows are final (all n columns, the whole depth), on the thread that completed them, while they are
     /// still in its cache. When the blocking cuts n or k into several blocks, rows become final only in the last block
-    /// (the earlier blocks have left cache by then, the results are the same). When several tasks share a panel's
-    /// columns, the last one to finish it runs the epilogue. The product itself is exactly <see cref="Multiply"/>'s.
+    /// (the earlier blocks have left cache by then, the results are the same). Threads split the rows (never the
+    /// columns) under <see cref="GemmSplit.Auto"/>, so each runs the epilogue of its own panels; under a forced column
+    /// split the last task to finish a panel runs it. The product itself is exactly <see cref="Multiply"/>'s.
     /// Allocates only when m grows past every earlier call.
     /// </summary>
     public void MultiplyRows(int m, int n, int k, float* a, float* b, float beta, float* c, IRowPanelEpilogue epilogue)

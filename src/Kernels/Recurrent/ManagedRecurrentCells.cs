@@ -18,9 +18,9 @@ internal enum RecurrentCellOp
 
 /// <summary>
 /// The managed CPU backend's recurrent cell math (ComputeBackend.Recurrent.cs documents the equations), one row of the
-/// batch at a time: the sigmoids and tanhs run as <see cref="TensorPrimitives"/> over whole gate blocks (the same
-/// functions, so the same accuracy, as the managed activations), the algebra around them as one Vector512 pass per row.
-/// A padded row only copies. The same row code serves three callers: the cell ops on one thread, the cell ops split
+/// batch at a time, in Vector512 passes over the row with the float-only sigmoid and tanh of <see cref="RecurrentMath"/>
+/// (the LSTM and GRU forward rows in one pass, gates and state in registers); without AVX-512, TensorPrimitives over
+/// the gate blocks and scalar loops. A padded row only copies. The same row code serves three callers: the cell ops on one thread, the cell ops split
 /// by rows over the worker pool (<see cref="ParallelJob"/>), and the fused step ops, where the GEMM calls it on each
 /// finished row panel (<see cref="IRowPanelEpilogue"/>); the three give bit-identical results.
 /// </summary>
