@@ -34,5 +34,6 @@ internal sealed partial class IlgpuKernelSet
         Scaling = new Scaling.IlgpuScalingKernels(accelerator);
         LoadLayout(accelerator);
         LoadIndexing(accelerator);
+        LoadRecurrent(accelerator);
     }
 }

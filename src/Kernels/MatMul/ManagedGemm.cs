@@ -87,6 +87,11 @@ internal sealed unsafe class ManagedGemm : IDisposable
     private float* _output;
     private Activation _activation;
 
+    // Optional row epilogue of MultiplyRows: called once per MR-row panel when all n columns and the whole depth of
+    // those rows are final. _panelsDone counts, per row panel of the last block, the tasks that finished it.
+    private IRowPanelEpilogue? _rowEpilogue;
+    private int[] _panelsDone = [];
+
     /// <summary>Creates a GEMM that runs on <paramref name="pool"/> with the fastest kernel of this machine.</summary>
     /// <param name="pool">The threads to use; its <see cref="WorkerPool.ThreadCount"/> sizes the per-thread buffers.</param>
     public ManagedGemm(WorkerPool pool)
@@ -227,6 +232,39 @@ internal sealed unsafe class ManagedGemm : IDisposable
         }
     }
 
+    /// <summary>
+    /// C = A·Bᵀ + beta·C (A (m, k), B (n, k)), calling <paramref name="epilogue"/> once for every MR-row panel of C as
+    /// soon as those rows are final (all n columns, the whole depth), on the thread that completed them, while they are
+    /// still in its cache. When the blocking cuts n or k into several blocks, rows become final only in the last block
+    /// (the earlier blocks have left cache by then, the results are the same). Threads split the rows (never the
+    /// columns) under <see cref="GemmSplit.Auto"/>, so each runs the epilogue of its own panels; under a forced column
+    /// split the last task to finish a panel runs it. The product itself is exactly <see cref="Multiply"/>'s.
+    /// Allocates only when m grows past every earlier call.
+    /// </summary>
+    public void MultiplyRows(int m, int n, int k, float* a, float* b, float beta, float* c, IRowPanelEpilogue epilogue)
+    {
+        ArgumentNullException.ThrowIfNull(epilogue);
+        if (m <= 0) return;
+        if (n == 0 || k == 0)
+        {
+            Multiply(false, true, m, n, k, 1f, a, b, beta, c);
+            epilogue.Apply(0, m);
+            return;
+        }
+        int panels = (m + _tileRows - 1) / _tileRows;
+        if (_panelsDone.Length < panels) _panelsDone = new int[panels];
+        Array.Clear(_panelsDone, 0, panels);
+        _rowEpilogue = epilogue;
+        try
+        {
+            Multiply(false, true, m, n, k, 1f, a, b, beta, c);
+        }
+        finally
+        {
+            _rowEpilogue = null;
+        }
+    }
+
     /// <summary>Adds the bias to rows [row, row + rows) × columns [column, column + columns) of C and writes f of them to the output.</summary>
     private void ApplyEpilogue(int row, int rows, int column, int columns)
     {
@@ -277,7 +315,9 @@ internal sealed unsafe class ManagedGemm : IDisposable
         int tasks = threads == 1 ? 1 : (int)Math.Min((long)threads * _tasksPerThread, (long)_rowPanels * _columnPanels);
         // Measured on Zen 4 (2 threads): columns win by 10-50% while A is no larger than about twice the B
         // block (128 x 256 x 128, 128 x 784 x 256, their backward products); rows win by ~10% beyond (784 x 128 x 256).
-        bool byColumns = _split == GemmSplit.Columns || (_split == GemmSplit.Auto && _m <= 2L * columns);
+        // A row epilogue wants whole rows per task: with a column split the last task to finish a panel would run
+        // its epilogue, and that thread, now behind, would finish last again and end up running all of them.
+        bool byColumns = _split == GemmSplit.Columns || (_split == GemmSplit.Auto && _m <= 2L * columns && _rowEpilogue is null);
         if (byColumns && _columnPanels >= tasks)
         {
             _taskRows = 1;
@@ -369,6 +409,12 @@ internal sealed unsafe class ManagedGemm : IDisposable
                     GemmMicroKernels.MergeEdge(edgeTile, nrMax, cRow + j0, _n, mr, nr, beta);
                 }
             }
+            if (_rowEpilogue is not null && _depthStart + depth == _k && _columnStart + _columns == _n
+                && (_taskColumns == 1 || Interlocked.Increment(ref _panelsDone[rowPanel]) == _taskColumns))
+            {
+                // The last task to finish this panel's columns in the last block: the rows are final.
+                _rowEpilogue.Apply(i0, mr);
+            }
             if (_epilogue && _depthStart + depth == _k)
             {
                 int firstColumn = firstColumnPanel * nrMax;
@@ -382,4 +428,12 @@ internal sealed unsafe class ManagedGemm : IDisposable
     {
         public override void Execute(int index, int count) => owner.ExecuteBlock(index);
     }
+}
+
+/// <summary>Work that <see cref="ManagedGemm.MultiplyRows"/> runs on each finished row panel of C.</summary>
+internal interface IRowPanelEpilogue
+{
+    /// <summary>Rows [<paramref name="firstRow"/>, firstRow + rowCount) of C are final; may run on any pool thread,
+    /// concurrently for different panels.</summary>
+    void Apply(int firstRow, int rowCount);
 }

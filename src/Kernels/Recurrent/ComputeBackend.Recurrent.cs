@@ -16,7 +16,8 @@ public abstract partial class ComputeBackend
     /// x·W_ihᵀ + b_ih + h_{t-1}·W_hhᵀ + b_hh in PyTorch's order [i | f | g | o]; on return it holds the activated gates
     /// [σ(i) | σ(f) | tanh(g) | σ(o)] (what <see cref="LstmCellBackward"/> reads). Then
     /// cell = σ(f)⊙cellPrevious + σ(i)⊙tanh(g) and hidden = σ(o)⊙tanh(cell); padded rows copy cellPrevious and
-    /// hiddenPrevious instead. cell and hidden must not overlap the other buffers.
+    /// hiddenPrevious instead. cell and hidden must not overlap the other buffers (checked: cell, hidden, gates and the
+    /// previous state are four different buffers).
     /// </summary>
     public void LstmCellForward(DeviceBuffer gates, DeviceBuffer cellPrevious, DeviceBuffer hiddenPrevious, DeviceBuffer cell, DeviceBuffer hidden,
         int batch, int hiddenSize, DeviceBuffer? lengths, int step)
@@ -29,6 +30,9 @@ public abstract partial class ComputeBackend
         CheckMatrix(hidden, batch, hiddenSize, nameof(hidden));
         CheckDistinct(cellPrevious, cell, nameof(cellPrevious), nameof(cell));
         CheckDistinct(hiddenPrevious, hidden, nameof(hiddenPrevious), nameof(hidden));
+        CheckDistinct(cell, hidden, nameof(cell), nameof(hidden));
+        CheckDistinct(gates, cell, nameof(gates), nameof(cell));
+        CheckDistinct(gates, hidden, nameof(gates), nameof(hidden));
         CheckLengths(lengths, batch);
         LstmCellForwardCore(gates, cellPrevious, hiddenPrevious, cell, hidden, batch, hiddenSize, lengths, step);
     }
@@ -64,7 +68,8 @@ public abstract partial class ComputeBackend
     /// <paramref name="hiddenGates"/> (batch, 3H) holds h_{t-1}·W_hhᵀ (no bias), both in order [r | z | n]. Computes
     /// r = σ(x_r + h_r + b_hr), z = σ(x_z + h_z + b_hz), n = tanh(x_n + r⊙(h_n + b_hn)) and
     /// hidden = (1 − z)⊙n + z⊙hiddenPrevious (padded rows copy hiddenPrevious). On return inputGates holds [r | z | n]
-    /// and hiddenGates holds h·W_hhᵀ + b_hh (its n block, h_n + b_hn, is what the backward pass needs).
+    /// and hiddenGates holds h·W_hhᵀ + b_hh (its n block, h_n + b_hn, is what the backward pass needs). hidden must be
+    /// a different buffer from the gates and hiddenPrevious.
     /// </summary>
     public void GruCellForward(DeviceBuffer inputGates, DeviceBuffer hiddenGates, DeviceBuffer hiddenBias, DeviceBuffer hiddenPrevious, DeviceBuffer hidden,
         int batch, int hiddenSize, DeviceBuffer? lengths, int step)
@@ -77,6 +82,8 @@ public abstract partial class ComputeBackend
         CheckMatrix(hidden, batch, hiddenSize, nameof(hidden));
         CheckDistinct(inputGates, hiddenGates, nameof(inputGates), nameof(hiddenGates));
         CheckDistinct(hiddenPrevious, hidden, nameof(hiddenPrevious), nameof(hidden));
+        CheckDistinct(inputGates, hidden, nameof(inputGates), nameof(hidden));
+        CheckDistinct(hiddenGates, hidden, nameof(hiddenGates), nameof(hidden));
         CheckLengths(lengths, batch);
         GruCellForwardCore(inputGates, hiddenGates, hiddenBias, hiddenPrevious, hidden, batch, hiddenSize, lengths, step);
     }
@@ -161,6 +168,9 @@ public abstract partial class ComputeBackend
         CheckMatrix(hidden, batch, hiddenSize, nameof(hidden));
         CheckDistinct(cellPrevious, cell, nameof(cellPrevious), nameof(cell));
         CheckDistinct(hiddenPrevious, hidden, nameof(hiddenPrevious), nameof(hidden));
+        CheckDistinct(cell, hidden, nameof(cell), nameof(hidden));
+        CheckDistinct(gates, cell, nameof(gates), nameof(cell));
+        CheckDistinct(gates, hidden, nameof(gates), nameof(hidden));
         CheckDistinct(hiddenPrevious, gates, nameof(hiddenPrevious), nameof(gates));
         CheckLengths(lengths, batch);
         LstmStepForwardCore(hiddenPrevious, recurrentWeight, gates, cellPrevious, cell, hidden, batch, hiddenSize, lengths, step);
@@ -182,6 +192,8 @@ public abstract partial class ComputeBackend
         CheckMatrix(hidden, batch, hiddenSize, nameof(hidden));
         CheckDistinct(inputGates, hiddenGates, nameof(inputGates), nameof(hiddenGates));
         CheckDistinct(hiddenPrevious, hidden, nameof(hiddenPrevious), nameof(hidden));
+        CheckDistinct(inputGates, hidden, nameof(inputGates), nameof(hidden));
+        CheckDistinct(hiddenGates, hidden, nameof(hiddenGates), nameof(hidden));
         CheckDistinct(hiddenPrevious, hiddenGates, nameof(hiddenPrevious), nameof(hiddenGates));
         CheckLengths(lengths, batch);
         GruStepForwardCore(hiddenPrevious, recurrentWeight, hiddenBias, inputGates, hiddenGates, hidden, batch, hiddenSize, lengths, step);

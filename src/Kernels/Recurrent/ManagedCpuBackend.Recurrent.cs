@@ -1,183 +1,142 @@
+using MLNet.DeepExtensions.Kernels.MatMul;
+using MLNet.DeepExtensions.Kernels.Recurrent;
+
 namespace MLNet.DeepExtensions.Kernels.Backends;
 
-// ---- recurrent cells: plain per-row loops (first version, same equations as the reference in float)
-public sealed partial class ManagedCpuBackend
+// ---- recurrent cells: SIMD row code (Recurrent/ManagedRecurrentCells), split by rows over the pool when large enough;
+// the step ops run it as the recurrent GEMM's row-panel epilogue (ManagedGemm.MultiplyRows) where that pays.
+public sealed unsafe partial class ManagedCpuBackend
 {
-    private static float SigmoidF(float x) => 1f / (1f + MathF.Exp(-x));
+    // Fusing pays only when the product would otherwise leave the cache between the GEMM and the cell: measured at
+    // batch 128, H 128 (rnn-step benchmark), the whole step sits in L2 and the fused LSTM step is as fast as the GEMM
+    // then the cell, the fused GRU step 5-15% slower (the fusion needs a row split of the GEMM, which shares the packed
+    // B between cores). So: fuse when the rows become final in one block (n ≤ NC, k ≤ KC) and the product is at least
+    // 1 MB (256k floats), past a core's share of L2.
+    private const long FusedStepMinimumProduct = 256 * 1024;
 
-    private static bool Padded(ReadOnlySpan<float> lengths, int row, int step) => !lengths.IsEmpty && !(step < lengths[row]);
+    private readonly ManagedRecurrentCells _cells = new();
+
+    /// <summary>Whether the step ops fuse the cell into the GEMM: null (the default) decides by size, true or false
+    /// forces it (tests, benchmarks). Both paths give bit-identical results.</summary>
+    internal bool? FuseSteps { get; set; }
+
+    private static float* OptionalPointer(DeviceBuffer? buffer) => buffer is null ? null : P(buffer);
 
     /// <inheritdoc />
     protected override void LstmCellForwardCore(DeviceBuffer gates, DeviceBuffer cellPrevious, DeviceBuffer hiddenPrevious, DeviceBuffer cell, DeviceBuffer hidden,
         int batch, int hiddenSize, DeviceBuffer? lengths, int step)
     {
-        int h = hiddenSize;
-        Span<float> g = F(gates, batch * 4 * h), cp = F(cellPrevious, batch * h), hp = F(hiddenPrevious, batch * h);
-        Span<float> c = F(cell, batch * h), y = F(hidden, batch * h), l = Optional(lengths, batch);
-        for (int b = 0; b < batch; b++)
-        {
-            bool padded = Padded(l, b, step);
-            for (int j = 0; j < h; j++)
-            {
-                int row = b * 4 * h, at = b * h + j;
-                float i = SigmoidF(g[row + j]), f = SigmoidF(g[row + h + j]), gg = MathF.Tanh(g[row + 2 * h + j]), o = SigmoidF(g[row + 3 * h + j]);
-                g[row + j] = i;
-                g[row + h + j] = f;
-                g[row + 2 * h + j] = gg;
-                g[row + 3 * h + j] = o;
-                if (padded)
-                {
-                    c[at] = cp[at];
-                    y[at] = hp[at];
-                }
-                else
-                {
-                    c[at] = f * cp[at] + i * gg;
-                    y[at] = o * MathF.Tanh(c[at]);
-                }
-            }
-        }
+        _cells.SetLstmForward(P(gates), P(cellPrevious), P(hiddenPrevious), P(cell), P(hidden), batch, hiddenSize, OptionalPointer(lengths), step);
+        _cells.Run(_pool);
     }
 
     /// <inheritdoc />
     protected override void LstmCellBackwardCore(DeviceBuffer gates, DeviceBuffer cellPrevious, DeviceBuffer cell, DeviceBuffer? dOutput,
         DeviceBuffer dHidden, DeviceBuffer dCell, DeviceBuffer dGates, int batch, int hiddenSize, DeviceBuffer? lengths, int step)
     {
-        int h = hiddenSize;
-        Span<float> g = F(gates, batch * 4 * h), cp = F(cellPrevious, batch * h), c = F(cell, batch * h), dy = Optional(dOutput, batch * h);
-        Span<float> dh = F(dHidden, batch * h), dc = F(dCell, batch * h), dg = F(dGates, batch * 4 * h), l = Optional(lengths, batch);
-        for (int b = 0; b < batch; b++)
-        {
-            bool padded = Padded(l, b, step);
-            for (int j = 0; j < h; j++)
-            {
-                int row = b * 4 * h, at = b * h + j;
-                float total = dh[at] + (dy.IsEmpty ? 0f : dy[at]);
-                if (padded)
-                {
-                    dg[row + j] = dg[row + h + j] = dg[row + 2 * h + j] = dg[row + 3 * h + j] = 0;
-                    dh[at] = total; // dc passes through unchanged
-                    continue;
-                }
-                float i = g[row + j], f = g[row + h + j], gg = g[row + 2 * h + j], o = g[row + 3 * h + j];
-                float tc = MathF.Tanh(c[at]);
-                float dcTotal = dc[at] + total * o * (1 - tc * tc);
-                dg[row + j] = dcTotal * gg * i * (1 - i);
-                dg[row + h + j] = dcTotal * cp[at] * f * (1 - f);
-                dg[row + 2 * h + j] = dcTotal * i * (1 - gg * gg);
-                dg[row + 3 * h + j] = total * tc * o * (1 - o);
-                dc[at] = dcTotal * f;
-                dh[at] = 0;
-            }
-        }
+        _cells.SetLstmBackward(P(gates), P(cellPrevious), P(cell), OptionalPointer(dOutput), P(dHidden), P(dCell), P(dGates),
+            batch, hiddenSize, OptionalPointer(lengths), step);
+        _cells.Run(_pool);
     }
 
     /// <inheritdoc />
     protected override void GruCellForwardCore(DeviceBuffer inputGates, DeviceBuffer hiddenGates, DeviceBuffer hiddenBias, DeviceBuffer hiddenPrevious, DeviceBuffer hidden,
         int batch, int hiddenSize, DeviceBuffer? lengths, int step)
     {
-        int h = hiddenSize;
-        Span<float> xg = F(inputGates, batch * 3 * h), hg = F(hiddenGates, batch * 3 * h), bh = F(hiddenBias, 3 * h);
-        Span<float> hp = F(hiddenPrevious, batch * h), y = F(hidden, batch * h), l = Optional(lengths, batch);
-        for (int b = 0; b < batch; b++)
-        {
-            bool padded = Padded(l, b, step);
-            for (int j = 0; j < h; j++)
-            {
-                int row = b * 3 * h, at = b * h + j;
-                hg[row + j] += bh[j];
-                hg[row + h + j] += bh[h + j];
-                hg[row + 2 * h + j] += bh[2 * h + j];
-                float r = SigmoidF(xg[row + j] + hg[row + j]);
-                float z = SigmoidF(xg[row + h + j] + hg[row + h + j]);
-                float n = MathF.Tanh(xg[row + 2 * h + j] + r * hg[row + 2 * h + j]);
-                xg[row + j] = r;
-                xg[row + h + j] = z;
-                xg[row + 2 * h + j] = n;
-                y[at] = padded ? hp[at] : (1 - z) * n + z * hp[at];
-            }
-        }
+        _cells.SetGruForward(P(inputGates), P(hiddenGates), P(hiddenBias), P(hiddenPrevious), P(hidden), batch, hiddenSize, OptionalPointer(lengths), step);
+        _cells.Run(_pool);
     }
 
     /// <inheritdoc />
     protected override void GruCellBackwardCore(DeviceBuffer inputGates, DeviceBuffer hiddenGates, DeviceBuffer hiddenPrevious, DeviceBuffer? dOutput,
         DeviceBuffer dHidden, DeviceBuffer dInputGates, DeviceBuffer dHiddenGates, int batch, int hiddenSize, DeviceBuffer? lengths, int step)
     {
-        int h = hiddenSize;
-        Span<float> xg = F(inputGates, batch * 3 * h), hg = F(hiddenGates, batch * 3 * h), hp = F(hiddenPrevious, batch * h);
-        Span<float> dy = Optional(dOutput, batch * h), dh = F(dHidden, batch * h);
-        Span<float> dxg = F(dInputGates, batch * 3 * h), dhg = F(dHiddenGates, batch * 3 * h), l = Optional(lengths, batch);
-        for (int b = 0; b < batch; b++)
-        {
-            bool padded = Padded(l, b, step);
-            for (int j = 0; j < h; j++)
-            {
-                int row = b * 3 * h, at = b * h + j;
-                float total = dh[at] + (dy.IsEmpty ? 0f : dy[at]);
-                if (padded)
-                {
-                    dxg[row + j] = dxg[row + h + j] = dxg[row + 2 * h + j] = 0;
-                    dhg[row + j] = dhg[row + h + j] = dhg[row + 2 * h + j] = 0;
-                    dh[at] = total;
-                    continue;
-                }
-                float r = xg[row + j], z = xg[row + h + j], n = xg[row + 2 * h + j], hn = hg[row + 2 * h + j];
-                float dn = total * (1 - z) * (1 - n * n);
-                float dz = total * (hp[at] - n) * z * (1 - z);
-                float dr = dn * hn * r * (1 - r);
-                dxg[row + j] = dr;
-                dxg[row + h + j] = dz;
-                dxg[row + 2 * h + j] = dn;
-                dhg[row + j] = dr;
-                dhg[row + h + j] = dz;
-                dhg[row + 2 * h + j] = dn * r;
-                dh[at] = total * z;
-            }
-        }
+        _cells.SetGruBackward(P(inputGates), P(hiddenGates), P(hiddenPrevious), OptionalPointer(dOutput), P(dHidden), P(dInputGates), P(dHiddenGates),
+            batch, hiddenSize, OptionalPointer(lengths), step);
+        _cells.Run(_pool);
     }
 
     /// <inheritdoc />
     protected override void RnnCellForwardCore(DeviceBuffer preActivation, DeviceBuffer hiddenPrevious, DeviceBuffer hidden, ActivationKind activation,
         int batch, int hiddenSize, DeviceBuffer? lengths, int step)
     {
-        int h = hiddenSize;
-        Span<float> z = F(preActivation, batch * h), hp = F(hiddenPrevious, batch * h), y = F(hidden, batch * h), l = Optional(lengths, batch);
-        for (int b = 0; b < batch; b++)
-        {
-            bool padded = Padded(l, b, step);
-            for (int j = 0; j < h; j++)
-            {
-                int at = b * h + j;
-                y[at] = padded ? hp[at] : activation == ActivationKind.Tanh ? MathF.Tanh(z[at]) : MathF.Max(0f, z[at]);
-            }
-        }
+        _cells.SetRnnForward(P(preActivation), P(hiddenPrevious), P(hidden), activation == ActivationKind.Tanh, batch, hiddenSize, OptionalPointer(lengths), step);
+        _cells.Run(_pool);
     }
 
     /// <inheritdoc />
     protected override void RnnCellBackwardCore(DeviceBuffer hidden, DeviceBuffer? dOutput, DeviceBuffer dHidden, DeviceBuffer dPreActivation, ActivationKind activation,
         int batch, int hiddenSize, DeviceBuffer? lengths, int step)
     {
-        int h = hiddenSize;
-        Span<float> y = F(hidden, batch * h), dy = Optional(dOutput, batch * h), dh = F(dHidden, batch * h), dz = F(dPreActivation, batch * h);
-        Span<float> l = Optional(lengths, batch);
-        for (int b = 0; b < batch; b++)
+        _cells.SetRnnBackward(P(hidden), OptionalPointer(dOutput), P(dHidden), P(dPreActivation), activation == ActivationKind.Tanh,
+            batch, hiddenSize, OptionalPointer(lengths), step);
+        _cells.Run(_pool);
+    }
+
+    /// <inheritdoc />
+    /// <remarks>Fused where it pays (see <see cref="FuseSteps"/>): the gate math runs on each finished row panel of
+    /// gates += hiddenPrevious·W_hhᵀ while it is in cache.</remarks>
+    protected override void LstmStepForwardCore(DeviceBuffer hiddenPrevious, DeviceBuffer recurrentWeight, DeviceBuffer gates, DeviceBuffer cellPrevious,
+        DeviceBuffer cell, DeviceBuffer hidden, int batch, int hiddenSize, DeviceBuffer? lengths, int step)
+    {
+        _cells.SetLstmForward(P(gates), P(cellPrevious), P(hiddenPrevious), P(cell), P(hidden), batch, hiddenSize, OptionalPointer(lengths), step);
+        RunStep(batch, 4 * hiddenSize, hiddenSize, hiddenPrevious, recurrentWeight, 1f, gates);
+    }
+
+    /// <inheritdoc />
+    /// <remarks>Fused where it pays: the gate math runs on each finished row panel of hiddenGates = hiddenPrevious·W_hhᵀ.</remarks>
+    protected override void GruStepForwardCore(DeviceBuffer hiddenPrevious, DeviceBuffer recurrentWeight, DeviceBuffer hiddenBias, DeviceBuffer inputGates,
+        DeviceBuffer hiddenGates, DeviceBuffer hidden, int batch, int hiddenSize, DeviceBuffer? lengths, int step)
+    {
+        _cells.SetGruForward(P(inputGates), P(hiddenGates), P(hiddenBias), P(hiddenPrevious), P(hidden), batch, hiddenSize, OptionalPointer(lengths), step);
+        RunStep(batch, 3 * hiddenSize, hiddenSize, hiddenPrevious, recurrentWeight, 0f, hiddenGates);
+    }
+
+    /// <inheritdoc />
+    /// <remarks>Fused where it pays: the activation runs on each finished row panel of preActivation += hiddenPrevious·W_hhᵀ.</remarks>
+    protected override void RnnStepForwardCore(DeviceBuffer hiddenPrevious, DeviceBuffer recurrentWeight, DeviceBuffer preActivation, DeviceBuffer hidden,
+        ActivationKind activation, int batch, int hiddenSize, DeviceBuffer? lengths, int step)
+    {
+        _cells.SetRnnForward(P(preActivation), P(hiddenPrevious), P(hidden), activation == ActivationKind.Tanh, batch, hiddenSize, OptionalPointer(lengths), step);
+        RunStep(batch, hiddenSize, hiddenSize, hiddenPrevious, recurrentWeight, 1f, preActivation);
+    }
+
+    // The cell op set last on _cells, after product = hiddenPrevious·W_hhᵀ + beta·product: fused or one after the other.
+    private void RunStep(int batch, int n, int k, DeviceBuffer hiddenPrevious, DeviceBuffer recurrentWeight, float beta, DeviceBuffer product)
+    {
+        bool fuse = FuseSteps ?? (n <= ManagedGemm.DefaultColumnBlock && k <= ManagedGemm.DefaultDepthBlock && (long)batch * n >= FusedStepMinimumProduct);
+        try
         {
-            bool padded = Padded(l, b, step);
-            for (int j = 0; j < h; j++)
+            if (fuse)
             {
-                int at = b * h + j;
-                float total = dh[at] + (dy.IsEmpty ? 0f : dy[at]);
-                if (padded)
-                {
-                    dz[at] = 0;
-                    dh[at] = total;
-                    continue;
-                }
-                dz[at] = activation == ActivationKind.Tanh ? total * (1 - y[at] * y[at]) : y[at] > 0 ? total : 0;
-                dh[at] = 0;
+                _gemm.MultiplyRows(batch, n, k, P(hiddenPrevious), P(recurrentWeight), beta, P(product), _cells);
+            }
+            else
+            {
+                _gemm.Multiply(false, true, batch, n, k, 1f, P(hiddenPrevious), P(recurrentWeight), beta, P(product));
+                _cells.Run(_pool);
             }
         }
+        finally
+        {
+            _cells.Clear();
+        }
     }
+
+    /// <summary>The unfused step (the GEMM, then the cell op over all rows): what the fused step ops must equal bit for bit.</summary>
+    internal void LstmStepForwardUnfused(DeviceBuffer hiddenPrevious, DeviceBuffer recurrentWeight, DeviceBuffer gates, DeviceBuffer cellPrevious,
+        DeviceBuffer cell, DeviceBuffer hidden, int batch, int hiddenSize, DeviceBuffer? lengths, int step) =>
+        base.LstmStepForwardCore(hiddenPrevious, recurrentWeight, gates, cellPrevious, cell, hidden, batch, hiddenSize, lengths, step);
+
+    /// <summary>The unfused GRU step (see <see cref="LstmStepForwardUnfused"/>).</summary>
+    internal void GruStepForwardUnfused(DeviceBuffer hiddenPrevious, DeviceBuffer recurrentWeight, DeviceBuffer hiddenBias, DeviceBuffer inputGates,
+        DeviceBuffer hiddenGates, DeviceBuffer hidden, int batch, int hiddenSize, DeviceBuffer? lengths, int step) =>
+        base.GruStepForwardCore(hiddenPrevious, recurrentWeight, hiddenBias, inputGates, hiddenGates, hidden, batch, hiddenSize, lengths, step);
+
+    /// <summary>The unfused simple-RNN step (see <see cref="LstmStepForwardUnfused"/>).</summary>
+    internal void RnnStepForwardUnfused(DeviceBuffer hiddenPrevious, DeviceBuffer recurrentWeight, DeviceBuffer preActivation, DeviceBuffer hidden,
+        ActivationKind activation, int batch, int hiddenSize, DeviceBuffer? lengths, int step) =>
+        base.RnnStepForwardCore(hiddenPrevious, recurrentWeight, preActivation, hidden, activation, batch, hiddenSize, lengths, step);
 
     /// <inheritdoc />
     protected override void PaddedSequenceLengthsCore(DeviceBuffer ids, DeviceBuffer lengths, int batch, int steps)
@@ -185,12 +144,10 @@ public sealed partial class ManagedCpuBackend
         Span<float> x = F(ids, batch * steps), l = F(lengths, batch);
         for (int b = 0; b < batch; b++)
         {
-            int length = 0;
-            for (int t = 0; t < steps; t++)
-            {
-                if (x[b * steps + t] != -1) length = t + 1;
-            }
-            l[b] = length;
+            // The last non-padding id, searched from the end: padding is trailing, so this usually stops at once.
+            int t = steps - 1;
+            while (t >= 0 && x[b * steps + t] == -1) t--;
+            l[b] = t + 1;
         }
     }
 }
