@@ -5,26 +5,21 @@ namespace MLNet.DeepExtensions.Networks.Tests.Layers.Recurrent;
 
 /// <summary>
 /// The cases of <see cref="RecurrentBackendParityTests"/> on ILGPU's CPU accelerator against the managed backend.
-/// Skipped until the ILGPU backend implements the recurrent ops (it throws NotSupportedException today): remove
-/// <see cref="Pending"/> from the attributes then.
 /// </summary>
 [Collection(IlgpuCpuBackendCollection.Name)]
 public sealed class RecurrentIlgpuParityTests(IlgpuCpuBackendFixture fixture) : IDisposable
 {
-    /// <summary>The skip reason; delete its uses when the ILGPU recurrent kernels land.</summary>
-    private const string Pending = "ILGPU recurrent kernels pending (src/Kernels/Recurrent, kernels helper)";
-
     private readonly ManagedCpuBackend _managed = new(numberOfThreads: 2);
 
     public void Dispose() => _managed.Dispose();
 
-    [Theory(Skip = Pending)]
+    [Theory]
     [MemberData(nameof(RecurrentBackendParityTests.Sizes), MemberType = typeof(RecurrentBackendParityTests))]
     public void Cell(string cell, int steps, int hidden, bool sequences) =>
         RecurrentParity.Check(fixture.Backend, _managed, () => [Make(cell, hidden, sequences)], new TensorShape(steps, 5), batch: 3,
             RecurrentBackendParityTests.SumScale(steps, hidden, 5));
 
-    [Theory(Skip = Pending)]
+    [Theory]
     [InlineData("lstm", 7, 33)]
     [InlineData("gru", 33, 7)]
     [InlineData("rnn", 7, 7)]
@@ -32,7 +27,7 @@ public sealed class RecurrentIlgpuParityTests(IlgpuCpuBackendFixture fixture) : 
         RecurrentParity.Check(fixture.Backend, _managed, () => [Bidirectional(cell, hidden, true), Make(cell, hidden, false)], new TensorShape(steps, 4),
             batch: 5, RecurrentBackendParityTests.SumScale(steps, 2 * hidden, 4));
 
-    [Theory(Skip = Pending)]
+    [Theory]
     [InlineData("lstm", 7, 33, false)]
     [InlineData("gru", 33, 7, true)]
     [InlineData("rnn", 7, 129, false)]
