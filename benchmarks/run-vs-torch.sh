@@ -2,7 +2,7 @@
 # Runs our engine and TorchSharp-cpu 0.107 side by side on the protocol of shared/ANCHORS.md and prints one table per
 # workload (GEMM, MLP, autoencoder, CNN, the MLP through ML.NET, memory, allocations) with medians and ours / TorchSharp.
 #
-# usage: bash benchmarks/run-vs-torch.sh [--reps N] [--workloads gemm,mlp,ae,cnn,mlnet] [--epochs N]
+# usage: bash benchmarks/run-vs-torch.sh [--reps N] [--workloads gemm,mlp,ae,cnn,mlnet,lstm,gru,mlnet-lstm] [--epochs N]
 #                                        [--allocator jemalloc|glibc] [--write docs/BENCHMARKS.md] [--no-build]
 #
 # --only is a synonym of --workloads (default: all of them). --epochs N (at least 2) cuts every training run to N

@@ -6,7 +6,7 @@ using MLNet.DeepExtensions.Networks.Training;
 
 namespace MLNet.DeepExtensions.Benchmarks.VsTorch;
 
-/// <summary>The same MLP through our ML.NET trainer (DeepMlp), to show what the ML.NET layer costs.</summary>
+/// <summary>The same MLP (DeepMlp) and LSTM (DeepRnn) through our ML.NET trainers, to show what the ML.NET layer costs.</summary>
 internal static class MlNetSide
 {
     private sealed class Row
@@ -17,7 +17,40 @@ internal static class MlNetSide
         public uint Label { get; set; }
     }
 
-    public static ChildResult Mlp(FashionMnist data)
+    public static ChildResult Mlp(FashionMnist data) => Fit("mlnet", "DeepMlp", data, (ml, probe) =>
+        ml.MulticlassClassification.Trainers.DeepMlp(new DeepMlpTrainer.Options
+        {
+            HiddenLayers = [256, 128],
+            Epochs = Protocol.Epochs("mlp"),
+            BatchSize = Protocol.BatchSize,
+            LearningRate = Protocol.LearningRate,
+            NumberOfThreads = Protocol.Threads,
+            Device = ComputeDevice.Cpu,
+            Seed = Protocol.Seed,
+            Progress = probe,
+        }));
+
+    // The engine's lstm workload has no gradient clipping and feeds pixels / 255 as they are: the trainer does the
+    // same here (GradientClipNorm 0, NormalizeFeatures Off) so that both sides run the same arithmetic per step.
+    public static ChildResult Lstm(FashionMnist data) => Fit("mlnet-lstm", "DeepRnn", data, (ml, probe) =>
+        ml.MulticlassClassification.Trainers.DeepRnn(new DeepRnnTrainer.Options
+        {
+            CellType = RnnCellType.Lstm,
+            HiddenSize = Protocol.RecurrentHidden,
+            SequenceShape = [FashionMnist.Side, FashionMnist.Side],
+            Epochs = Protocol.Epochs("lstm"),
+            BatchSize = Protocol.BatchSize,
+            LearningRate = Protocol.LearningRate,
+            GradientClipNorm = 0,
+            NormalizeFeatures = FeatureNormalization.None,
+            NumberOfThreads = Protocol.Threads,
+            Device = ComputeDevice.Cpu,
+            Seed = Protocol.Seed,
+            Progress = probe,
+        }));
+
+    private static ChildResult Fit<TModel>(string workload, string trainerName, FashionMnist data, Func<MLContext, EpochClock, IEstimator<TModel>> makeTrainer)
+        where TModel : DeepNetworkTransformer
     {
         var ml = new MLContext(Protocol.Seed);
         IDataView train = ml.Data.LoadFromEnumerable(Rows(data.TrainFeatures, data.TrainLabels));
@@ -28,17 +61,7 @@ internal static class MlNetSide
         test = toKey.Transform(test);
 
         var probe = new EpochClock();
-        var trainer = ml.MulticlassClassification.Trainers.DeepMlp(new DeepMlpTrainer.Options
-        {
-            HiddenLayers = [256, 128],
-            Epochs = Protocol.Epochs("mlp"),
-            BatchSize = Protocol.BatchSize,
-            LearningRate = Protocol.LearningRate,
-            NumberOfThreads = Protocol.Threads,
-            Device = ComputeDevice.Cpu,
-            Seed = Protocol.Seed,
-            Progress = probe,
-        });
+        var trainer = makeTrainer(ml, probe);
 
         long start = Stopwatch.GetTimestamp();
         probe.Start = start;
@@ -49,9 +72,9 @@ internal static class MlNetSide
 
         var result = new ChildResult
         {
-            Workload = "mlnet",
+            Workload = workload,
             Side = "ours",
-            Description = $"DeepMlp through ML.NET {ProcessInfo.PackageVersion(typeof(MLContext))}, {model.Network.Backend}",
+            Description = $"{trainerName} through ML.NET {ProcessInfo.PackageVersion(typeof(MLContext))}, {model.Network.Backend}",
             FitSeconds = fitSeconds,
             HistoryEpochSeconds = model.History.Epochs.Select(e => e.Seconds).ToArray(),
             PeakRssMiB = peak,

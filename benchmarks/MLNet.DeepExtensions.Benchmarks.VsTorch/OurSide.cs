@@ -50,17 +50,25 @@ internal static class OurSide
         new DenseLayer(128), new ActivationLayer(ActivationKind.Relu),
         new DenseLayer(FashionMnist.Classes));
 
+    // Each image as 28 steps of 28 pixels; the last hidden state feeds the classifier.
+    public static Sequential Recurrent(string workload) => new(
+        workload == "gru" ? new GruLayer(Protocol.RecurrentHidden) : new LstmLayer(Protocol.RecurrentHidden),
+        new DenseLayer(FashionMnist.Classes));
+
     public static ChildResult Train(string workload, FashionMnist data)
     {
         bool autoencoder = workload == "ae";
         int epochs = Protocol.Epochs(workload);
-        // The CNN sees each sample as a (1, 28, 28) image; the same 784 floats per row.
-        var shape = workload == "cnn" ? new TensorShape(1, FashionMnist.Side, FashionMnist.Side) : new TensorShape(FashionMnist.Width);
+        // The CNN sees each sample as a (1, 28, 28) image, the recurrent networks as (28 steps, 28 features); the same
+        // 784 floats per row.
+        var shape = workload == "cnn" ? new TensorShape(1, FashionMnist.Side, FashionMnist.Side)
+            : Protocol.IsRecurrent(workload) ? new TensorShape(FashionMnist.Side, FashionMnist.Side)
+            : new TensorShape(FashionMnist.Width);
         var train = autoencoder
             ? new Dataset(data.TrainFeatures, shape, data.TrainFeatures, FashionMnist.Width, "training data")
             : new Dataset(data.TrainFeatures, shape, Array.ConvertAll(data.TrainLabels, l => (float)l), 1, "training data");
         using var backend = new ManagedCpuBackend(Protocol.Threads);
-        using var model = workload switch { "ae" => Autoencoder(), "cnn" => Cnn(), _ => Mlp() };
+        using var model = workload switch { "ae" => Autoencoder(), "cnn" => Cnn(), "lstm" or "gru" => Recurrent(workload), _ => Mlp() };
         model.Build(backend, shape, Protocol.Seed);
         using Loss loss = autoencoder ? new MeanSquaredErrorLoss() : new SoftmaxCrossEntropyLoss();
         var probe = new AllocationProbe(epochs);

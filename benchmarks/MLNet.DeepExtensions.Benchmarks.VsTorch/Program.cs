@@ -10,10 +10,10 @@ namespace MLNet.DeepExtensions.Benchmarks.VsTorch;
 internal static class Program
 {
     private const string Usage = """
-        usage: MLNet.DeepExtensions.Benchmarks.VsTorch [all] [--reps N] [--workloads gemm,mlp,ae,cnn,mlnet] [--epochs N]
+        usage: MLNet.DeepExtensions.Benchmarks.VsTorch [all] [--reps N] [--workloads gemm,mlp,ae,cnn,mlnet,lstm,gru,mlnet-lstm] [--epochs N]
                                                        [--write FILE] [--command TEXT]
-               MLNet.DeepExtensions.Benchmarks.VsTorch child (gemm|mlp|ae|cnn) (ours|torch) [--epochs N]
-               MLNet.DeepExtensions.Benchmarks.VsTorch child mlnet ours [--epochs N]
+               MLNet.DeepExtensions.Benchmarks.VsTorch child (gemm|mlp|ae|cnn|lstm|gru) (ours|torch) [--epochs N]
+               MLNet.DeepExtensions.Benchmarks.VsTorch child (mlnet|mlnet-lstm) ours [--epochs N]
         --only is a synonym of --workloads. --epochs overrides the protocol's epoch count of every training workload
         (quick runs; at least 2, so that the steady-state allocation probe has epochs to compare).
         Run it through benchmarks/run-vs-torch.sh: that builds Release, patches the build output's libLibTorchSharp.so
@@ -56,9 +56,10 @@ internal static class Program
         {
             ("gemm", "ours") => OurSide.Gemm(),
             ("gemm", "torch") => TorchSide.Gemm(),
-            ("mlp" or "ae" or "cnn", "ours") => OurSide.Train(workload, FashionMnist.Load()),
-            ("mlp" or "ae" or "cnn", "torch") => TorchSide.Train(workload, FashionMnist.Load()),
+            ("mlp" or "ae" or "cnn" or "lstm" or "gru", "ours") => OurSide.Train(workload, FashionMnist.Load()),
+            ("mlp" or "ae" or "cnn" or "lstm" or "gru", "torch") => TorchSide.Train(workload, FashionMnist.Load()),
             ("mlnet", "ours") => MlNetSide.Mlp(FashionMnist.Load()),
+            ("mlnet-lstm", "ours") => MlNetSide.Lstm(FashionMnist.Load()),
             _ => throw new ArgumentException($"unknown child workload/side '{workload} {side}'.", nameof(args)),
         };
         result.Print();
@@ -69,7 +70,7 @@ internal static class Program
 /// <summary>Driver options.</summary>
 internal sealed record DriverOptions(int Repetitions, string[] Workloads, int? Epochs, string? WritePath, string Command)
 {
-    public static readonly string[] AllWorkloads = ["gemm", "mlp", "ae", "cnn", "mlnet"];
+    public static readonly string[] AllWorkloads = ["gemm", "mlp", "ae", "cnn", "mlnet", "lstm", "gru", "mlnet-lstm"];
 
     public static int ParseEpochs(string text)
     {

@@ -15,18 +15,25 @@ internal static class Protocol
     public const int MlpEpochs = 5;
     public const int AutoencoderEpochs = 3;
     public const int CnnEpochs = 3;
+    public const int RecurrentEpochs = 3;
+    /// <summary>The recurrent workloads read each image as 28 steps (rows) of 28 features (pixels), hidden size 128.</summary>
+    public const int RecurrentHidden = 128;
 
     /// <summary>Set by <c>--epochs N</c> (driver and children): fewer epochs than the protocol for quick runs.</summary>
     public static int? EpochsOverride { get; set; }
 
-    /// <summary>The epoch count of a training workload (mlp, ae, cnn): the protocol's, unless overridden.</summary>
+    /// <summary>The epoch count of a training workload (mlp, ae, cnn, lstm, gru): the protocol's, unless overridden.</summary>
     public static int Epochs(string workload) => EpochsOverride ?? workload switch
     {
         "mlp" => MlpEpochs,
         "ae" => AutoencoderEpochs,
         "cnn" => CnnEpochs,
-        _ => throw new ArgumentOutOfRangeException(nameof(workload), workload, $"'{workload}' is not a training workload (mlp, ae, cnn)."),
+        "lstm" or "gru" => RecurrentEpochs,
+        _ => throw new ArgumentOutOfRangeException(nameof(workload), workload, $"'{workload}' is not a training workload (mlp, ae, cnn, lstm, gru)."),
     };
+
+    /// <summary>The LSTM and GRU workloads.</summary>
+    public static bool IsRecurrent(string workload) => workload is "lstm" or "gru";
 
     /// <summary>
     /// Times <see cref="InferencePasses"/> calls of <paramref name="pass"/>, each over <paramref name="samples"/>

@@ -50,18 +50,43 @@ internal static class TorchSide
         nn.Linear(64 * 7 * 7, 128), nn.ReLU(),
         nn.Linear(128, FashionMnist.Classes));
 
+    /// <summary>nn.LSTM or nn.GRU (batch first, one layer, 128 units) on 28 steps of 28 pixels; the last step's output feeds a Linear.</summary>
+    private sealed class RecurrentClassifier : nn.Module<Tensor, Tensor>
+    {
+        private readonly TorchSharp.Modules.LSTM? _lstm;
+        private readonly TorchSharp.Modules.GRU? _gru;
+        private readonly TorchSharp.Modules.Linear _output;
+
+        public RecurrentClassifier(string workload) : base(workload)
+        {
+            if (workload == "gru") _gru = nn.GRU(FashionMnist.Side, Protocol.RecurrentHidden, batchFirst: true);
+            else _lstm = nn.LSTM(FashionMnist.Side, Protocol.RecurrentHidden, batchFirst: true);
+            _output = nn.Linear(Protocol.RecurrentHidden, FashionMnist.Classes);
+            RegisterComponents();
+        }
+
+        public override Tensor forward(Tensor input)
+        {
+            Tensor sequence = _lstm is not null ? _lstm.forward(input, null).Item1 : _gru!.forward(input, null).Item1;
+            return _output.forward(sequence.select(1, -1));
+        }
+    }
+
     public static ChildResult Train(string workload, FashionMnist data)
     {
         Initialize();
         bool autoencoder = workload == "ae";
         int epochs = Protocol.Epochs(workload);
         int count = data.TrainCount;
-        // The CNN sees each sample as a (1, 28, 28) image (NCHW); the same 784 floats per row.
-        long[] sample = workload == "cnn" ? [1, FashionMnist.Side, FashionMnist.Side] : [FashionMnist.Width];
+        // The CNN sees each sample as a (1, 28, 28) image (NCHW), the recurrent networks as [28 steps, 28 features]
+        // (batch first); the same 784 floats per row.
+        long[] sample = workload == "cnn" ? [1, FashionMnist.Side, FashionMnist.Side]
+            : Protocol.IsRecurrent(workload) ? [FashionMnist.Side, FashionMnist.Side]
+            : [FashionMnist.Width];
         using var x = torch.tensor(data.TrainFeatures, [count, .. sample]);
         using var y = autoencoder ? x.alias() : torch.tensor(Array.ConvertAll(data.TrainLabels, l => (long)l), [count]);
         using var testX = torch.tensor(data.TestFeatures, [data.TestCount, .. sample]);
-        using var model = workload switch { "ae" => Autoencoder(), "cnn" => Cnn(), _ => Mlp() };
+        using var model = workload switch { "ae" => Autoencoder(), "cnn" => Cnn(), "lstm" or "gru" => new RecurrentClassifier(workload), _ => Mlp() };
         using nn.Module<Tensor, Tensor, Tensor> lossFunction = autoencoder ? nn.MSELoss() : nn.CrossEntropyLoss();
         using var optimizer = torch.optim.Adam(model.parameters(), lr: Protocol.LearningRate);
 
@@ -100,7 +125,7 @@ internal static class TorchSide
         {
             Workload = workload,
             Side = "torch",
-            Description = Describe() + ", nn.Sequential + optim.Adam",
+            Description = Describe() + (Protocol.IsRecurrent(workload) ? $", nn.{workload.ToUpperInvariant()} + Linear + optim.Adam" : ", nn.Sequential + optim.Adam"),
             EpochSeconds = epochSeconds,
             FitSeconds = fitSeconds,
             PeakRssMiB = peak,
