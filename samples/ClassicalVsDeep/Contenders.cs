@@ -17,7 +17,7 @@ internal sealed record Contender(string Name, string Family, bool Slow, int? Epo
 
 /// <summary>
 /// The trainers compared: five of ML.NET's multiclass learners with ML.NET's defaults (except thread counts), DeepMlp, and
-/// DeepCnn when the features are an image's pixels.
+/// DeepCnn and DeepRnn (the image's rows as steps) when the features are an image's pixels.
 /// </summary>
 internal static class Contenders
 {
@@ -47,6 +47,11 @@ internal static class Contenders
             {
                 all.Add(new(name, "deep", false, options(settings, null).Epochs,
                     progress => multiclass.DeepCnn(options(settings, progress))));
+            }
+            foreach (var (name, options) in DeepRnnSettings.For(kind, image))
+            {
+                all.Add(new(name, "deep", false, options(settings, null).Epochs,
+                    progress => multiclass.DeepRnn(options(settings, progress))));
             }
         }
         IEnumerable<Contender> chosen = settings.SkipSlow ? all.Where(c => !c.Slow) : all;
