@@ -37,6 +37,11 @@ internal static class DeepOutputSchema
             throw new ArgumentOutOfRangeException(nameof(schema), $"Feature column '{o.FeatureColumnName}' not found; available columns: {string.Join(", ", schema.Select(c => c.Name))}.");
         }
         bool tokenKeys = o is DeepRnnTrainer.Options { ReadsTokens: true }; // DeepRnn with an Embedding reads a vector of keys, any length
+        if (o is DeepRnnTrainer.Options { ReadsTokens: false } rnn && features.IsKey && features.Kind != SchemaShape.Column.VectorKind.Scalar)
+        {
+            string size = features.Kind == SchemaShape.Column.VectorKind.VariableVector ? " (variable size)" : "";
+            throw DeepRnnTrainer.KeysWithoutEmbedding($"Feature column '{o.FeatureColumnName}' is Vector<Key<{features.ItemType.RawType.Name}>>{size}", rnn);
+        }
         bool accepted = tokenKeys
             ? features.Kind != SchemaShape.Column.VectorKind.Scalar && features.IsKey && features.ItemType.RawType == typeof(uint)
             : features.Kind == SchemaShape.Column.VectorKind.Vector && features.ItemType == NumberDataViewType.Single;

@@ -61,12 +61,7 @@ public sealed partial class DeepRnnTrainer : DeepTrainerBase<DeepRnnTransformer>
         if (column is null) return; // the shared schema check names the missing column
         var type = column.Value.Type;
         bool keys = type is VectorDataViewType { ItemType: KeyDataViewType };
-        if (keys && !o.ReadsTokens)
-        {
-            throw new ArgumentOutOfRangeException(nameof(Options.EmbeddingSize),
-                $"{dataName}: feature column '{o.FeatureColumnName}' is {TrainingDataReader.Describe(type)}, a vector of token keys, but DeepRnnTrainer.Options.EmbeddingSize is 0; " +
-                "set EmbeddingSize (e.g. 64) to read it through an Embedding, or give a known-size vector of Single with SequenceShape.");
-        }
+        if (keys && !o.ReadsTokens) throw KeysWithoutEmbedding($"{dataName}: feature column '{o.FeatureColumnName}' is {TrainingDataReader.Describe(type)}", o);
         if (!keys && o.ReadsTokens)
         {
             throw new ArgumentOutOfRangeException(nameof(Options.EmbeddingSize),
@@ -74,6 +69,15 @@ public sealed partial class DeepRnnTrainer : DeepTrainerBase<DeepRnnTransformer>
                 "expected a vector of keys (TokenizeIntoWords then MapValueToKey), or set EmbeddingSize to 0 for a float sequence.");
         }
     }
+
+    /// <summary>
+    /// The error for a column of token keys given to a model without an Embedding; <paramref name="found"/> names the
+    /// column and its type. Also raised by GetOutputSchema, which an estimator chain calls before Fit.
+    /// </summary>
+    internal static ArgumentOutOfRangeException KeysWithoutEmbedding(string found, Options o) => new(nameof(Options.EmbeddingSize),
+        $"{found}, a vector of token keys, but DeepRnnTrainer.Options.EmbeddingSize is 0; " +
+        "set EmbeddingSize (e.g. 64) to read it through an Embedding (the simple DeepRnn overloads read float sequences only: use the Options overload), " +
+        "or give a known-size vector of Single with SequenceShape.");
 
     /// <summary>
     /// The (steps, features) of one float sequence: the column's two declared dimensions, else <see cref="Options.SequenceShape"/>;

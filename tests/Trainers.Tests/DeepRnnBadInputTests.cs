@@ -121,6 +121,17 @@ public sealed class DeepRnnBadInputTests
     }
 
     [Fact]
+    public void AKeyColumnWithoutEmbeddingSizeInAChain()
+    {
+        // An estimator chain asks the trainer's GetOutputSchema before Fit: the same advice must come from there.
+        var rows = _ml.Data.LoadFromEnumerable(new[] { new ReviewRow { Text = "great coffee", Label = true }, new ReviewRow { Text = "awful tea", Label = false } });
+        var chain = ReviewsFixture.Tokens(_ml).Append(_ml.BinaryClassification.Trainers.DeepRnn(featureColumnName: "Tokens", epochs: 1));
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => chain.Fit(rows));
+        Assert.StartsWith("Feature column 'Tokens' is Vector<Key<UInt32>> (variable size), a vector of token keys, but DeepRnnTrainer.Options.EmbeddingSize is 0; set EmbeddingSize", error.Message);
+        Assert.Contains("use the Options overload", error.Message);
+    }
+
+    [Fact]
     public void AnEmptySequenceNamesTheColumnAndTheRow()
     {
         var data = Texts("great coffee", "awful tea", "", "fresh");
